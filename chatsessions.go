@@ -1,0 +1,146 @@
+package dmchamp
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// ChatSessionsService reads DM Champ chat sessions: the conversations of the
+// AI agent with contacts, on every channel. It needs an API key or user ID.
+type ChatSessionsService struct {
+	client *Client
+}
+
+// RecentChatSessionsOptions selects the sessions returned by Recent.
+type RecentChatSessionsOptions struct {
+	// Hours is how far back to look; required, at least 1.
+	Hours int `url:"hours"`
+	// Status keeps only sessions with this status; empty means all.
+	Status ChatSessionStatus `url:"status,omitempty"`
+	// Limit caps the number of sessions; 0 means the server's default (100).
+	Limit int `url:"limit,omitempty"`
+	// IncludeMessages adds each session's messages.
+	IncludeMessages bool `url:"includeMessages,omitempty"`
+}
+
+// ContactChatSessionsOptions selects the sessions returned by ForContact.
+type ContactChatSessionsOptions struct {
+	// Status keeps only sessions with this status; empty means all.
+	Status ChatSessionStatus `url:"status,omitempty"`
+	// Limit caps the number of sessions; 0 means the server's default.
+	Limit int `url:"limit,omitempty"`
+	// IncludeMessages adds each session's messages.
+	IncludeMessages bool `url:"includeMessages,omitempty"`
+}
+
+// RecentChatSessions is the answer of Recent.
+type RecentChatSessions struct {
+	HoursAgo      int                 `json:"hours_ago"`
+	TotalSessions int                 `json:"total_sessions"`
+	Sessions      []RecentChatSession `json:"sessions"`
+}
+
+// RecentChatSession is a chat session with its contact's details.
+type RecentChatSession struct {
+	SessionID     string            `json:"session_id"`
+	ContactID     string            `json:"contact_id"`
+	ContactName   string            `json:"contact_name"`
+	ContactPhone  string            `json:"contact_phone"`
+	ContactEmail  string            `json:"contact_email"`
+	StartDateTime time.Time         `json:"start_date_time"`
+	EndDateTime   *time.Time        `json:"end_date_time"` // nil while the session is open
+	Status        ChatSessionStatus `json:"status"`
+	Tag           *string           `json:"tag"`
+	Messages      []ChatMessage     `json:"messages,omitempty"` // only with IncludeMessages
+}
+
+// ContactChatSessions is the answer of ForContact.
+type ContactChatSessions struct {
+	ContactID     string        `json:"contact_id"`
+	ContactName   string        `json:"contact_name"`
+	TotalSessions int           `json:"total_sessions"`
+	Sessions      []ChatSession `json:"sessions"`
+}
+
+// ChatSession is one chat session of a contact.
+type ChatSession struct {
+	ID            string            `json:"id"`
+	StartDateTime time.Time         `json:"start_date_time"`
+	EndDateTime   *time.Time        `json:"end_date_time"` // nil while the session is open
+	Status        ChatSessionStatus `json:"status"`
+	Tag           *string           `json:"tag"`
+	Messages      []ChatMessage     `json:"messages,omitempty"` // only with IncludeMessages
+}
+
+// ChatMessage is a message of a chat session. Timestamps in this file's
+// types decode from RFC 3339 strings; null leaves a pointer nil.
+type ChatMessage struct {
+	ID        string           `json:"id"`
+	Body      string           `json:"body"`
+	Direction MessageDirection `json:"direction"`
+	Timestamp *time.Time       `json:"timestamp"`
+	Type      string           `json:"type"`
+	Channel   string           `json:"channel"`
+	Status    string           `json:"status"`
+}
+
+// Recent returns the sessions of all contacts active in the past opts.Hours
+// hours.
+//
+// API: GET /chat-sessions/recent
+func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessionsOptions) (*RecentChatSessions, error) {
+	if opts == nil {
+		return nil, invalid("Hours", "required: pass options with Hours >= 1")
+	}
+	if opts.Hours < 1 {
+		return nil, invalid("Hours", "must be at least 1, got %d", opts.Hours)
+	}
+	if err := checkListOptions(opts.Status, opts.Limit); err != nil {
+		return nil, err
+	}
+	q, err := values(opts)
+	if err != nil {
+		return nil, err
+	}
+	return do[RecentChatSessions](ctx, s.client, &request{
+		method: http.MethodGet,
+		path:   "/chat-sessions/recent",
+		query:  q,
+	}, inData)
+}
+
+// ForContact returns the sessions of one contact, which must belong to the
+// caller. opts may be nil.
+//
+// API: GET /chat-sessions/{contactId}
+func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, opts *ContactChatSessionsOptions) (*ContactChatSessions, error) {
+	id, err := pathParam("contactID", contactID)
+	if err != nil {
+		return nil, err
+	}
+	if opts != nil {
+		if err := checkListOptions(opts.Status, opts.Limit); err != nil {
+			return nil, err
+		}
+	}
+	q, err := values(opts)
+	if err != nil {
+		return nil, err
+	}
+	return do[ContactChatSessions](ctx, s.client, &request{
+		method: http.MethodGet,
+		path:   "/chat-sessions/" + id,
+		query:  q,
+	}, inData)
+}
+
+func checkListOptions(status ChatSessionStatus, limit int) error {
+	if status != "" && !status.valid() {
+		return invalid("Status", "%q is not ChatSessionOpened or ChatSessionClosed", status)
+	}
+	if limit < 0 {
+		return invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", limit)
+	}
+	return nil
+}

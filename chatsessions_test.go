@@ -1,0 +1,331 @@
+package dmchamp
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestChatSessionsRecent(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query:  withKey(url.Values{"hours": {"24"}}),
+		header: noAuth,
+	}, reply(t, 200, "chatsessions/recent.json"))
+
+	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	require.NoError(t, err)
+
+	want := &RecentChatSessions{
+		HoursAgo:      24,
+		TotalSessions: 3,
+		Sessions: []RecentChatSession{
+			{
+				SessionID:     "Qm7vT2xKp9LrW4sYc8Nd",
+				ContactID:     "aB3dE5fG7hJ9kL1mN2pQ",
+				ContactName:   "Maria Gonzalez",
+				ContactPhone:  "+34612345678",
+				ContactEmail:  "maria.gonzalez@example.com",
+				StartDateTime: ts("2026-11-20T09:14:03.118Z"),
+				EndDateTime:   tsp("2026-11-20T09:41:57.402Z"),
+				Status:        ChatSessionClosed,
+				Tag:           Ptr("appointment-booked"),
+			},
+			{
+				SessionID:     "Zr4Hq8WnB2vXc6Lk1Tpa",
+				ContactID:     "xY8wV6uT4sR2qP0oN9mL",
+				ContactName:   "James O'Connor",
+				ContactPhone:  "+447700900123",
+				ContactEmail:  "unknown@unknown.com",
+				StartDateTime: ts("2026-11-20T17:02:44.970Z"),
+				Status:        ChatSessionOpened,
+			},
+			{
+				SessionID:     "Fh1Jk3Lm5Np7Qr9St2Uv",
+				ContactID:     "cD4eF6gH8iJ0kL2mN4oP",
+				ContactName:   "Priya Raman",
+				ContactPhone:  "+919876543210",
+				ContactEmail:  "priya.r@example.in",
+				StartDateTime: ts("2026-11-21T06:30:00Z"),
+				Status:        ChatSessionOpened,
+			},
+		},
+	}
+	assert.Equal(t, want, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestChatSessionsRecentAllOptions(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query: withKey(url.Values{
+			"hours":           {"48"},
+			"status":          {"ChatSessionOpened"},
+			"limit":           {"50"},
+			"includeMessages": {"true"},
+		}),
+	}, reply(t, 200, "chatsessions/recent.json"))
+
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{
+		Hours: 48, Status: ChatSessionOpened, Limit: 50, IncludeMessages: true,
+	})
+	require.NoError(t, err)
+}
+
+func TestChatSessionsRecentWithUserID(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query:  url.Values{"hours": {"1"}, "userId": {testUserID}},
+		header: noAuth,
+	}, reply(t, 200, "chatsessions/recent.json"))
+
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 1})
+	require.NoError(t, err)
+}
+
+func TestChatSessionsRecentLargeWithMessages(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query:  withKey(url.Values{"hours": {"48"}, "includeMessages": {"true"}}),
+	}, reply(t, 200, "chatsessions/recent_messages_large.json"))
+
+	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 48, IncludeMessages: true})
+	require.NoError(t, err)
+
+	// Counts taken from the fixture.
+	assert.Equal(t, 48, got.HoursAgo)
+	assert.Equal(t, 150, got.TotalSessions)
+	require.Len(t, got.Sessions, 150)
+	var messages, nullTimestamps, open, untagged int
+	for _, s := range got.Sessions {
+		messages += len(s.Messages)
+		for _, m := range s.Messages {
+			if m.Timestamp == nil {
+				nullTimestamps++
+			}
+			assert.Contains(t, []MessageDirection{DirectionInbound, DirectionOutbound}, m.Direction)
+		}
+		if s.EndDateTime == nil {
+			open++
+			assert.Equal(t, ChatSessionOpened, s.Status)
+		}
+		if s.Tag == nil {
+			untagged++
+		}
+	}
+	assert.Equal(t, 2037, messages)
+	assert.Equal(t, 35, nullTimestamps)
+	assert.Equal(t, 59, open)
+	assert.Equal(t, 38, untagged)
+
+	first := got.Sessions[0]
+	assert.Equal(t, "aQHLS7BKxUfY4ydboHIV", first.SessionID)
+	assert.Equal(t, "Lucas Bello", first.ContactName)
+	assert.Equal(t, ts("2026-11-21T06:10:00.536Z"), first.StartDateTime)
+	assert.Equal(t, ChatMessage{
+		ID:        "msg_xV6X0ulfjtrHUi77lXqZ",
+		Body:      "Hi, do you have any availability this week?",
+		Direction: DirectionInbound,
+		Timestamp: tsp("2026-11-21T06:12:09.576Z"),
+		Type:      "text",
+		Channel:   "instagram",
+		Status:    "received",
+	}, first.Messages[0])
+}
+
+func TestChatSessionsRecentValidation(t *testing.T) {
+	cases := []struct {
+		name  string
+		opts  *RecentChatSessionsOptions
+		field string
+	}{
+		{"nil options", nil, "Hours"},
+		{"hours zero", &RecentChatSessionsOptions{}, "Hours"},
+		{"hours negative", &RecentChatSessionsOptions{Hours: -3}, "Hours"},
+		{"limit negative", &RecentChatSessionsOptions{Hours: 1, Limit: -1}, "Limit"},
+		{"unknown status", &RecentChatSessionsOptions{Hours: 1, Status: "open"}, "Status"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			_, err := c.ChatSessions.Recent(t.Context(), tc.opts)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+func TestChatSessionsForContact(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/aB3dE5fG7hJ9kL1mN2pQ",
+		query:  withKey(url.Values{"includeMessages": {"true"}, "limit": {"5"}}),
+		header: noAuth,
+	}, reply(t, 200, "chatsessions/contact.json"))
+
+	got, err := c.ChatSessions.ForContact(t.Context(), "aB3dE5fG7hJ9kL1mN2pQ",
+		&ContactChatSessionsOptions{Limit: 5, IncludeMessages: true})
+	require.NoError(t, err)
+
+	want := &ContactChatSessions{
+		ContactID:     "aB3dE5fG7hJ9kL1mN2pQ",
+		ContactName:   "Maria Gonzalez",
+		TotalSessions: 2,
+		Sessions: []ChatSession{
+			{
+				ID:            "Qm7vT2xKp9LrW4sYc8Nd",
+				StartDateTime: ts("2026-11-20T09:14:03.118Z"),
+				EndDateTime:   tsp("2026-11-20T09:41:57.402Z"),
+				Status:        ChatSessionClosed,
+				Tag:           Ptr("appointment-booked"),
+				Messages: []ChatMessage{
+					{
+						ID:        "wamid.HBgLMzQ2MTIzNDU2NzgVAgASGBQzQUI1",
+						Body:      "Hola, quería pedir cita para una limpieza dental",
+						Direction: DirectionInbound,
+						Timestamp: tsp("2026-11-20T09:14:03.118Z"),
+						Type:      "text", Channel: "whatsapp", Status: "received",
+					},
+					{
+						ID:        "wamid.HBgLMzQ2MTIzNDU2NzgVAgARGBI5QkM2",
+						Body:      "¡Hola Maria! Claro. Tenemos huecos el jueves a las 10:00 o el viernes a las 16:30. ¿Cuál te viene mejor?",
+						Direction: DirectionOutbound,
+						Timestamp: tsp("2026-11-20T09:14:09.551Z"),
+						Type:      "text", Channel: "whatsapp", Status: "read",
+					},
+					{
+						ID:        "wamid.HBgLMzQ2MTIzNDU2NzgVAgASGBQzQUI3",
+						Body:      "El jueves a las 10 perfecto",
+						Direction: DirectionInbound,
+						Type:      "text", Channel: "whatsapp", Status: "received",
+					},
+				},
+			},
+			{
+				ID:            "Lp0Ok9Ij8Uh7Yg6Tf5Rd",
+				StartDateTime: ts("2026-11-02T18:20:11Z"),
+				EndDateTime:   tsp("2026-11-02T18:25:40Z"),
+				Status:        ChatSessionClosed,
+				Messages:      []ChatMessage{},
+			},
+		},
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestChatSessionsForContactNilOptionsAndEscaping(t *testing.T) {
+	c, mt := setup(t)
+	// A contact id with characters that must not change the path.
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/a%2Fb%3Fc%20d",
+		query:  withKey(nil),
+	}, reply(t, 200, "chatsessions/contact.json"))
+
+	_, err := c.ChatSessions.ForContact(t.Context(), "a/b?c d", nil)
+	require.NoError(t, err)
+}
+
+func TestChatSessionsForContactValidation(t *testing.T) {
+	for _, id := range []string{"", ".", ".."} {
+		c, mt := setup(t)
+		_, err := c.ChatSessions.ForContact(t.Context(), id, nil)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "id %q", id)
+		assert.Equal(t, "contactID", ve.Field)
+		assert.Zero(t, mt.GetTotalCallCount())
+	}
+	c, mt := setup(t)
+	_, err := c.ChatSessions.ForContact(t.Context(), "abc", &ContactChatSessionsOptions{Limit: -5})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Limit", ve.Field)
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestChatSessionsErrors(t *testing.T) {
+	cases := []struct {
+		status  int
+		fixture string
+		target  error
+		message string
+	}{
+		{400, "chatsessions/error_400.json", ErrBadRequest, "Missing or invalid hours parameter"},
+		{401, "chatsessions/error_401.json", ErrUnauthorized, "Invalid API key or user ID"},
+		{403, "chatsessions/error_403.json", ErrForbidden, "Contact does not belong to authenticated user"},
+		{404, "chatsessions/error_404.json", ErrNotFound, "Contact not found"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodGet,
+				url:    testBaseURL + "/chat-sessions/aB3dE5fG7hJ9kL1mN2pQ",
+				query:  withKey(nil),
+			}, reply(t, tc.status, tc.fixture))
+
+			_, err := c.ChatSessions.ForContact(t.Context(), "aB3dE5fG7hJ9kL1mN2pQ", nil)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.status, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			assert.Equal(t, http.MethodGet, apiErr.Method)
+			assert.Equal(t, "/v1/chat-sessions/aB3dE5fG7hJ9kL1mN2pQ", apiErr.Path)
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.ErrorIs(t, err, tc.target)
+			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrServer, ErrConflict} {
+				if !errors.Is(other, tc.target) {
+					assert.NotErrorIs(t, err, other)
+				}
+			}
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "4xx is not retried")
+		})
+	}
+}
+
+func TestChatSessionsLenientValues(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query:  withKey(url.Values{"hours": {"2"}}),
+	}, jsonReply(200, `{"success":true,"data":{"hours_ago":2,"total_sessions":1,"sessions":[
+		{"session_id":"s1","contact_name":null,"status":"ChatSessionArchived","start_date_time":null,"end_date_time":null,"extra":{"x":1}}]}}`))
+
+	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 2})
+	require.NoError(t, err)
+	assert.Equal(t, []RecentChatSession{{SessionID: "s1", Status: "ChatSessionArchived"}}, got.Sessions,
+		"unknown enum values and unknown fields decode; null leaves zero values")
+}
+
+func TestChatSessionsBadTimestampIsInvalidResponse(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-sessions/recent",
+		query:  withKey(url.Values{"hours": {"2"}}),
+	}, jsonReply(200, `{"success":true,"data":{"sessions":[{"session_id":"s1","start_date_time":"yesterday"}]}}`))
+
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 2})
+	assert.ErrorIs(t, err, ErrInvalidResponse)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.Contains(t, string(apiErr.Body), `"yesterday"`)
+}

@@ -1,0 +1,29 @@
+// Package dmchamp is a client for the DM Champ API (AI messaging on
+// WhatsApp, Instagram and web chat: contacts, chat sessions, sub-accounts,
+// OTP) and for the chatbot Session API (AI chat sessions between chatbots and
+// clients).
+//
+//	c, err := dmchamp.NewClient(dmchamp.WithAPIKey(os.Getenv("DMCHAMP_API_KEY")))
+//	if err != nil {
+//		return err
+//	}
+//	recent, err := c.ChatSessions.Recent(ctx, &dmchamp.RecentChatSessionsOptions{Hours: 24})
+//
+// Every method takes a context first and returns typed values or one of
+// these errors:
+//   - *ValidationError: an argument was rejected before any request was sent;
+//   - *APIError: the server answered with an error, a "success": false
+//     envelope, or a body that could not be decoded; match it with errors.Is
+//     against ErrNotFound, ErrUnauthorized, ErrConflict and the other
+//     sentinels;
+//   - *RequestError: no response, because the connection failed or the
+//     context ended; errors.Is(err, context.DeadlineExceeded) works through it.
+//
+// GET and PUT calls are retried on connection errors, 429 and 5xx with
+// exponential backoff, honouring Retry-After. POST calls are not retried once
+// they may have reached the server.
+//
+// The DM Champ credential travels in the query string. The client adds it
+// beneath the retry layer, only for the DM Champ host, and removes any
+// credential from error messages and logs.
+package dmchamp

@@ -1,0 +1,174 @@
+package dmchamp
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Fake credentials: never real ones.
+const (
+	testAPIKey      = "tk_live_9f8e7d6c5b4a3928"
+	testUserID      = "uid_Xq7Lm2Pz9Rt4Wv6Y"
+	testToken       = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+	testBaseURL     = "https://api.dmchamp.test/v1"
+	testSessionsURL = "https://coach.test/api"
+)
+
+var testSecrets = []string{testAPIKey, testUserID, testToken}
+
+// setup returns a client holding an API key and a Session API token, wired
+// to a mock transport that fails the test on any unexpected request. Retries
+// wait zero time.
+func setup(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	return setupBare(t, append([]Option{WithAPIKey(testAPIKey), WithSessionsToken(testToken)}, opts...)...)
+}
+
+// setupBare is setup without credentials.
+func setupBare(t *testing.T, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterNoResponder(httpmock.NewNotFoundResponder(t.Fatal))
+	base := []Option{
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithBaseURL(testBaseURL),
+		WithSessionsBaseURL(testSessionsURL),
+		WithRetryWait(0, 0),
+	}
+	c, err := NewClient(append(base, opts...)...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+// fixture returns a file of testdata.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+// reply answers with a status and a fixture as JSON.
+func reply(t *testing.T, status int, name string) httpmock.Responder {
+	return jsonReply(status, string(fixture(t, name)))
+}
+
+// jsonReply answers with a status and a JSON body.
+func jsonReply(status int, body string) httpmock.Responder {
+	return httpmock.NewStringResponder(status, body).
+		HeaderSet(http.Header{"Content-Type": {"application/json; charset=utf-8"}})
+}
+
+// want describes the one request a test expects.
+type want struct {
+	method string
+	url    string     // without query
+	query  url.Values // the exact query, credential included
+	body   string     // expected JSON body; "" means no body
+	header http.Header
+}
+
+// expect registers resp for the request described by w: the method, URL and
+// exact query must match, and the body and headers are checked.
+func expect(t *testing.T, mt *httpmock.MockTransport, w want, resp httpmock.Responder) {
+	t.Helper()
+	check := func(req *http.Request) (*http.Response, error) {
+		assert.Equal(t, "application/json", req.Header.Get("Accept"))
+		assert.True(t, strings.HasPrefix(req.Header.Get("User-Agent"), "dmchamp-go/"), req.Header.Get("User-Agent"))
+		for k, v := range w.header {
+			assert.Equal(t, v, req.Header.Values(k), "header %s", k)
+		}
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		if w.body == "" {
+			assert.Empty(t, body, "request body")
+			assert.Empty(t, req.Header.Get("Content-Type"))
+		} else {
+			assert.JSONEq(t, w.body, string(body), "request body")
+			assert.Equal(t, "application/json", req.Header.Get("Content-Type"))
+		}
+		return resp(req)
+	}
+	if w.query == nil {
+		mt.RegisterResponder(w.method, w.url, check)
+		return
+	}
+	mt.RegisterResponderWithQuery(w.method, w.url, w.query, check)
+}
+
+// withKey returns q plus the API key.
+func withKey(q url.Values) url.Values {
+	out := url.Values{"apiKey": {testAPIKey}}
+	for k, v := range q {
+		out[k] = v
+	}
+	return out
+}
+
+// bearer is the header every Session API request carries.
+var bearer = http.Header{"Authorization": {"Bearer " + testToken}}
+
+// noAuth asserts that a DM Champ request carries no Authorization header.
+var noAuth = http.Header{"Authorization": nil}
+
+func ts(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func tsp(s string) *time.Time {
+	t := ts(s)
+	return &t
+}
+
+// logBuffer is a concurrency-safe log sink.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func debugLogger(b *logBuffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// recordWaits replaces the client's backoff with one that records the
+// computed wait and returns zero, so tests observe waits without sleeping.
+func recordWaits(c *Client) *[]time.Duration {
+	var waits []time.Duration
+	orig := c.http.Backoff
+	c.http.Backoff = func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+		waits = append(waits, orig(lo, hi, attempt, resp))
+		return 0
+	}
+	return &waits
+}

@@ -1,0 +1,291 @@
+package dmchamp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Body limits.
+const (
+	maxFlatBody = 32 << 20  // a flat or bare result read whole before decoding
+	maxDrain    = 256 << 10 // what is read to reuse a connection before closing it
+)
+
+// request describes one API call.
+type request struct {
+	api         api
+	method      string
+	path        string     // escaped path below the base URL, starting with "/"
+	query       url.Values // never credentials: the transport adds them
+	secretQuery url.Values // credentials of this call, added by the transport
+	body        any        // sent as JSON when not nil
+	public      bool       // a DM Champ endpoint that needs no credential
+	apiKeyOnly  bool       // an agency-only endpoint: userId is not accepted
+}
+
+// shape says where a 2xx body carries the result.
+type shape uint8
+
+const (
+	inData shape = iota // {"success": true, "data": <result>}
+	flat                // the result's fields beside "success" in one object
+	bare                // the body is the result, with no envelope
+)
+
+// envelope is the {success, data} wrapper. The error fields are decoded in
+// the same pass, for a "success": false on a 2xx.
+type envelope[T any] struct {
+	Data *T `json:"data"`
+	errorBody
+}
+
+var errNoData = errors.New(`"data" is missing`)
+
+// do performs the call and decodes its result. It is the single path every
+// service method goes through.
+func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error) {
+	resp, cl, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer drainClose(resp.Body)
+
+	// The head of the body is kept for error reports; the rest streams.
+	head := newCapBuffer(resp.ContentLength)
+	body := io.TeeReader(resp.Body, head)
+	var (
+		out    *T
+		failed *errorBody // a "success": false envelope
+	)
+	switch sh {
+	case inData:
+		var env envelope[T]
+		if err = json.NewDecoder(body).Decode(&env); err == nil {
+			switch {
+			case env.Success != nil && !*env.Success:
+				failed = &env.errorBody
+			case env.Data == nil:
+				err = errNoData
+			default:
+				out = env.Data
+			}
+		}
+	case flat:
+		var b []byte
+		if b, err = io.ReadAll(io.LimitReader(body, maxFlatBody)); err == nil {
+			var status errorBody
+			if err = json.Unmarshal(b, &status); err == nil {
+				if status.Success != nil && !*status.Success {
+					failed = &status
+				} else {
+					out = new(T)
+					err = json.Unmarshal(b, out)
+				}
+			}
+		}
+	case bare:
+		out = new(T)
+		err = json.NewDecoder(body).Decode(out)
+	}
+	if err != nil && failed == nil {
+		// A body of an unexpected shape may still be an error envelope.
+		failed = head.failureEnvelope()
+	}
+	switch {
+	case failed != nil:
+		return nil, c.apiError(cl, resp, head.buf, failed)
+	case err != nil:
+		e := c.apiError(cl, resp, head.buf, nil)
+		e.Code, e.Message, e.Details = 0, "", nil
+		e.Err = err // encoding/json errors name types and offsets, never values
+		return nil, e
+	}
+	return out, nil
+}
+
+// send performs the call, with retries, and returns the final response if
+// its status is 2xx; the caller closes its body. Any other outcome is an
+// error: *ValidationError, *RequestError or *APIError.
+func (c *Client) send(ctx context.Context, r *request) (*http.Response, *call, error) {
+	base, err := c.base(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cl := &call{
+		api:         r.api,
+		method:      r.method,
+		path:        base.EscapedPath() + r.path,
+		idempotent:  idempotent(r.method),
+		secretQuery: r.secretQuery,
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, cl, c.requestError(cl, err)
+	}
+
+	rawURL := base.Scheme + "://" + base.Host + cl.path
+	if len(r.query) > 0 {
+		rawURL += "?" + r.query.Encode()
+	}
+	var body any
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, cl, fmt.Errorf("dmchamp: %s %s: encoding request body: %w", cl.method, cl.path, err)
+		}
+		body = b
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callKey{}, cl), r.method, rawURL, body)
+	if err != nil {
+		return nil, cl, fmt.Errorf("dmchamp: %s %s: %w", cl.method, cl.path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if resp != nil {
+			drainClose(resp.Body)
+		}
+		return nil, cl, c.requestError(cl, err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer drainClose(resp.Body)
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return nil, cl, c.apiError(cl, resp, b, nil)
+	}
+	return resp, cl, nil
+}
+
+// base returns the base URL of the request's API, after checking that the
+// client can call it.
+func (c *Client) base(r *request) (*url.URL, error) {
+	if r.api == sessionAPI {
+		if c.sessionsBaseURL == nil {
+			return nil, invalid("Session API base URL", "not set: use WithSessionsBaseURL")
+		}
+		return c.sessionsBaseURL, nil
+	}
+	switch {
+	case r.apiKeyOnly && c.creds.queryName != "apiKey":
+		return nil, invalid("credentials", "this agency-only endpoint requires an API key (WithAPIKey); a user ID is not accepted")
+	case !r.public && c.creds.queryName == "":
+		return nil, invalid("credentials", "no API key or user ID: use WithAPIKey or WithUserID")
+	}
+	return c.baseURL, nil
+}
+
+func (c *Client) requestError(cl *call, err error) *RequestError {
+	return &RequestError{
+		Method:   cl.method,
+		Path:     cl.path,
+		Attempts: cl.attempts,
+		Err:      err,
+		text:     c.redactFor(cl).String(transportText(err)),
+	}
+}
+
+// apiError builds the error for a failed response from its body; eb is the
+// body's error envelope when it was already decoded.
+func (c *Client) apiError(cl *call, resp *http.Response, body []byte, eb *errorBody) *APIError {
+	red := c.redactFor(cl)
+	e := &APIError{
+		StatusCode:        resp.StatusCode,
+		Method:            cl.method,
+		Path:              cl.path,
+		Attempts:          cl.attempts,
+		Body:              red.Bytes(body),
+		notFoundByMessage: cl.api == sessionAPI,
+	}
+	if eb != nil {
+		e.Code, e.Message, e.Details = eb.code(), eb.message(), eb.details()
+	} else {
+		e.Code, e.Message, e.Details = parseErrorBody(body)
+	}
+	e.Message, e.Details = red.String(e.Message), red.Bytes(e.Details)
+	e.RetryAfter, _ = retryAfter(resp.Header, time.Now())
+	return e
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}
+
+// pathParam escapes one path segment, rejecting values that would change the
+// path's meaning.
+func pathParam(name, v string) (string, error) {
+	switch v {
+	case "":
+		return "", invalid(name, "must not be empty")
+	case ".", "..":
+		return "", invalid(name, "%q is not a valid path segment", v)
+	}
+	return url.PathEscape(v), nil
+}
+
+// values encodes an options struct (nil allowed) into query parameters.
+func values(opts any) (url.Values, error) {
+	v, err := query.Values(opts)
+	if err != nil {
+		return nil, fmt.Errorf("dmchamp: encoding query: %w", err)
+	}
+	return v, nil
+}
+
+// drainClose reads what is left of a body, up to a limit, so the connection
+// can be reused, and closes it.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
+}
+
+// capBuffer keeps the first maxErrorBody bytes written to it.
+type capBuffer struct {
+	buf      []byte
+	overflow bool
+}
+
+func newCapBuffer(contentLength int64) *capBuffer {
+	if contentLength > 0 && contentLength <= maxErrorBody {
+		return &capBuffer{buf: make([]byte, 0, contentLength)}
+	}
+	return &capBuffer{}
+}
+
+func (b *capBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	if room := maxErrorBody - len(b.buf); n > room {
+		b.overflow = true
+		p = p[:max(room, 0)]
+	}
+	b.buf = append(b.buf, p...)
+	return n, nil
+}
+
+// failureEnvelope returns the body as an error envelope if it was kept whole
+// and says "success": false.
+func (b *capBuffer) failureEnvelope() *errorBody {
+	if b.overflow {
+		return nil
+	}
+	var eb errorBody
+	if json.Unmarshal(b.buf, &eb) != nil || eb.Success == nil || *eb.Success {
+		return nil
+	}
+	return &eb
+}

@@ -1,0 +1,190 @@
+package dmchamp
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Session is a Session API chat session between a chatbot and a client.
+//
+// The backend sends "_id"; the documented "id" is accepted too.
+type Session struct {
+	ID        string           `json:"_id"`
+	Chatbot   Ref              `json:"chatbotId"`
+	Client    Ref              `json:"clientId"`
+	Title     string           `json:"title,omitempty"`
+	StartTime time.Time        `json:"startTime"`
+	EndTime   *time.Time       `json:"endTime,omitempty"` // nil until the session ends
+	Status    SessionStatus    `json:"status"`
+	Messages  []SessionMessage `json:"messages"`
+	Metadata  map[string]any   `json:"metadata,omitempty"`
+	Feedback  *Feedback        `json:"feedback,omitempty"`
+	CreatedAt time.Time        `json:"createdAt"`
+	UpdatedAt time.Time        `json:"updatedAt"`
+}
+
+// SessionMessage is a message of a Session API session.
+type SessionMessage struct {
+	ID        string      `json:"_id,omitempty"` // set by the server
+	Role      MessageRole `json:"role"`
+	Content   string      `json:"content"`
+	Timestamp time.Time   `json:"timestamp,omitzero"` // set by the server when zero
+}
+
+// Feedback is a client's rating of a session.
+type Feedback struct {
+	Rating  float64 `json:"rating,omitempty"` // 1 to 5; 0 means not rated
+	Comment string  `json:"comment,omitempty"`
+}
+
+// Ref is a reference to a chatbot or a client. The Session API sends the bare
+// id on create, update, end and add-message, and the populated object on get
+// and list: both decode here. Object holds the populated object as sent (nil
+// when only the id was sent), for the fields Ref does not name.
+type Ref struct {
+	ID     string
+	Name   string
+	Object json.RawMessage
+}
+
+// UnmarshalJSON accepts an id string, an object with "_id" (or "id") and
+// "name", or null.
+func (r *Ref) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null":
+		*r = Ref{}
+	case len(b) > 0 && b[0] == '"':
+		var id string
+		if err := json.Unmarshal(b, &id); err != nil {
+			return err
+		}
+		*r = Ref{ID: id}
+	case len(b) > 0 && b[0] == '{':
+		var obj struct {
+			ID    string `json:"_id"`
+			AltID string `json:"id"`
+			Name  string `json:"name"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			return err
+		}
+		*r = Ref{ID: cmp.Or(obj.ID, obj.AltID), Name: obj.Name, Object: bytes.Clone(b)}
+	default:
+		return fmt.Errorf("dmchamp: reference is neither an id string nor an object: %.40s", b)
+	}
+	return nil
+}
+
+// MarshalJSON writes the populated object when there is one, else the id.
+func (r Ref) MarshalJSON() ([]byte, error) {
+	if r.Object != nil {
+		return r.Object, nil
+	}
+	return json.Marshal(r.ID)
+}
+
+// PaginatorInfo describes a page of sessions. The Session API has been seen
+// with two shapes, the documented one (Count ... Total) and its backend
+// framework's (Skip ... PageSize): both decode, and every field is optional.
+type PaginatorInfo struct {
+	Count        int  `json:"count,omitempty"`
+	CurrentPage  int  `json:"currentPage,omitempty"`
+	HasMorePages bool `json:"hasMorePages,omitempty"`
+	LastPage     int  `json:"lastPage,omitempty"`
+	Limit        int  `json:"limit,omitempty"`
+	PerPage      int  `json:"perPage,omitempty"`
+	Total        int  `json:"total,omitempty"`
+
+	Skip         int  `json:"skip,omitempty"`
+	Pages        int  `json:"pages,omitempty"`
+	HasNextPage  bool `json:"hasNextPage,omitempty"`
+	TotalRecords int  `json:"totalRecords,omitempty"`
+	PageSize     int  `json:"pageSize,omitempty"`
+}
+
+// SessionPage is one page of List.
+type SessionPage struct {
+	Sessions      []Session     `json:"results"`
+	PaginatorInfo PaginatorInfo `json:"paginatorInfo"`
+
+	// HasMore reports whether sessions follow this page: either flag of
+	// PaginatorInfo is set, or the sessions skipped and returned so far are
+	// fewer than its total.
+	HasMore bool `json:"-"`
+}
+
+func (p *SessionPage) hasMore(skip int) bool {
+	pi := p.PaginatorInfo
+	if pi.HasMorePages || pi.HasNextPage {
+		return true
+	}
+	total := max(pi.Total, pi.TotalRecords)
+	return skip >= 0 && skip < total && len(p.Sessions) < total-skip
+}
+
+// UnmarshalJSON decodes a session: the id from "_id" or "id", and null or ""
+// timestamps as absent.
+func (s *Session) UnmarshalJSON(b []byte) error {
+	type plain Session
+	aux := struct {
+		*plain
+		AltID     string  `json:"id"`
+		StartTime optTime `json:"startTime"`
+		EndTime   optTime `json:"endTime"`
+		CreatedAt optTime `json:"createdAt"`
+		UpdatedAt optTime `json:"updatedAt"`
+	}{plain: (*plain)(s)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	s.ID = cmp.Or(s.ID, aux.AltID)
+	s.StartTime, s.EndTime = aux.StartTime.value(), aux.EndTime.t
+	s.CreatedAt, s.UpdatedAt = aux.CreatedAt.value(), aux.UpdatedAt.value()
+	return nil
+}
+
+// UnmarshalJSON decodes a message: the id from "_id" or "id", and a null or
+// "" timestamp as zero.
+func (m *SessionMessage) UnmarshalJSON(b []byte) error {
+	type plain SessionMessage
+	aux := struct {
+		*plain
+		AltID     string  `json:"id"`
+		Timestamp optTime `json:"timestamp"`
+	}{plain: (*plain)(m)}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	m.ID = cmp.Or(m.ID, aux.AltID)
+	m.Timestamp = aux.Timestamp.value()
+	return nil
+}
+
+// optTime decodes a timestamp leniently: RFC 3339 with or without fractional
+// seconds, with null and "" meaning absent. Session API models use
+// it in their UnmarshalJSON.
+type optTime struct{ t *time.Time }
+
+func (o *optTime) UnmarshalJSON(b []byte) error {
+	if s := string(b); s == "null" || s == `""` {
+		o.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := t.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	o.t = &t
+	return nil
+}
+
+func (o optTime) value() time.Time {
+	if o.t == nil {
+		return time.Time{}
+	}
+	return *o.t
+}

@@ -1,0 +1,258 @@
+package dmchamp
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// SessionsService calls the chatbot Session API, a separate server holding AI
+// chat sessions between chatbots and clients. It needs WithSessionsBaseURL,
+// and WithSessionsToken unless the HTTP client authenticates otherwise.
+//
+// Create, End, AddMessage, Chat and Ask are POSTs: they are not retried once
+// the request may have reached the server (see WithRetryNonIdempotent).
+//
+// The backend reports some missing sessions as HTTP 500 with a message ending
+// in "not found"; errors.Is(err, ErrNotFound) holds for those too.
+type SessionsService struct {
+	client *Client
+}
+
+// CreateSessionRequest is the body of Create.
+type CreateSessionRequest struct {
+	ChatbotID string `json:"chatbotId"`       // required
+	ClientID  string `json:"clientId"`        // required
+	Title     string `json:"title,omitempty"` // optional
+}
+
+// UpdateSessionRequest is the body of Update; nil and zero fields are left
+// unchanged.
+type UpdateSessionRequest struct {
+	Title    *string        `json:"title,omitempty"`
+	Status   SessionStatus  `json:"status,omitempty"`
+	EndTime  *time.Time     `json:"endTime,omitempty"`
+	Feedback *Feedback      `json:"feedback,omitempty"` // Rating 1 to 5
+	Metadata map[string]any `json:"metadata,omitempty"`
+}
+
+// ListSessionsOptions filters and pages List and All. Zero fields are not
+// sent.
+type ListSessionsOptions struct {
+	SearchString string        `url:"searchString,omitempty"` // searched in titles
+	Status       SessionStatus `url:"status,omitempty"`
+	ChatbotID    string        `url:"chatbotId,omitempty"`
+	ClientID     string        `url:"clientId,omitempty"`
+	StartDate    time.Time     `url:"startDate,omitempty"` // created on or after
+	EndDate      time.Time     `url:"endDate,omitempty"`   // created on or before
+	Limit        int           `url:"limit,omitempty"`     // page size; the server's default is 10
+	Skip         int           `url:"skip,omitempty"`      // sessions to skip
+}
+
+// Create starts a session between a chatbot and a client.
+//
+// API: POST /sessions
+func (s *SessionsService) Create(ctx context.Context, req *CreateSessionRequest) (*Session, error) {
+	switch {
+	case req == nil:
+		return nil, invalid("request", "must not be nil")
+	case req.ChatbotID == "":
+		return nil, invalid("ChatbotID", "required")
+	case req.ClientID == "":
+		return nil, invalid("ClientID", "required")
+	}
+	return s.do(ctx, http.MethodPost, "/sessions", nil, req)
+}
+
+// Get returns a session, with its chatbot and client populated.
+//
+// API: GET /sessions/{id}
+func (s *SessionsService) Get(ctx context.Context, id string) (*Session, error) {
+	p, err := pathParam("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return s.do(ctx, http.MethodGet, "/sessions/"+p, nil, nil)
+}
+
+// Update changes a session's title, status, end time, feedback or metadata.
+//
+// API: PUT /sessions/{id}
+func (s *SessionsService) Update(ctx context.Context, id string, req *UpdateSessionRequest) (*Session, error) {
+	p, err := pathParam("id", id)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case req == nil:
+		return nil, invalid("request", "must not be nil")
+	case req.Status != "" && !req.Status.valid():
+		return nil, invalid("Status", "%q is not ACTIVE, COMPLETED, TERMINATED or SCHEDULED", req.Status)
+	case req.Feedback != nil && req.Feedback.Rating != 0 && !(req.Feedback.Rating >= 1 && req.Feedback.Rating <= 5):
+		return nil, invalid("Feedback.Rating", "must be between 1 and 5, got %v", req.Feedback.Rating)
+	}
+	return s.do(ctx, http.MethodPut, "/sessions/"+p, nil, req)
+}
+
+// End ends an active session: the server sets its status to COMPLETED and
+// its end time to now.
+//
+// API: POST /sessions/{id}/end
+func (s *SessionsService) End(ctx context.Context, id string) (*Session, error) {
+	p, err := pathParam("id", id)
+	if err != nil {
+		return nil, err
+	}
+	return s.do(ctx, http.MethodPost, "/sessions/"+p+"/end", nil, nil)
+}
+
+// AddMessage appends a message to an active session and returns the session.
+// msg.Role is required; a zero msg.Timestamp lets the server set it.
+//
+// API: POST /sessions/message?sessionId={sessionID}
+func (s *SessionsService) AddMessage(ctx context.Context, sessionID string, msg *SessionMessage) (*Session, error) {
+	q, err := sessionQuery(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case msg == nil:
+		return nil, invalid("message", "must not be nil")
+	case !msg.Role.valid():
+		return nil, invalid("Role", "%q is not user, assistant or system", msg.Role)
+	}
+	type wireMessage struct {
+		Role      MessageRole `json:"role"`
+		Content   string      `json:"content"`
+		Timestamp time.Time   `json:"timestamp,omitzero"`
+	}
+	body := struct {
+		Message wireMessage `json:"message"`
+	}{wireMessage{msg.Role, msg.Content, msg.Timestamp}}
+	return s.do(ctx, http.MethodPost, "/sessions/message", q, body)
+}
+
+// Chat sends the user's text to the session's chatbot and returns the
+// assistant's reply, which the server stores in the session. The server waits
+// for the AI model before answering; the per-attempt timeout (WithTimeout)
+// must leave it time. Chat does not store the user's message: Ask does both.
+//
+// API: POST /sessions/chat?sessionId={sessionID}
+func (s *SessionsService) Chat(ctx context.Context, sessionID, content string) (*SessionMessage, error) {
+	q, err := sessionQuery(sessionID)
+	if err != nil {
+		return nil, err
+	}
+	body := struct {
+		Content string `json:"content"`
+	}{content}
+	return do[SessionMessage](ctx, s.client, &request{
+		api: sessionAPI, method: http.MethodPost, path: "/sessions/chat", query: q, body: body,
+	}, inData)
+}
+
+// Ask stores the user's message with AddMessage, then asks for the
+// assistant's reply with Chat, as the Session API's own web client does.
+// Neither call is retried once it may have reached the server. If Chat fails,
+// the user's message is already stored: the error says so and wraps Chat's
+// error.
+func (s *SessionsService) Ask(ctx context.Context, sessionID, content string) (*SessionMessage, error) {
+	if _, err := s.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser, Content: content}); err != nil {
+		return nil, err
+	}
+	reply, err := s.Chat(ctx, sessionID, content)
+	if err != nil {
+		return nil, fmt.Errorf("dmchamp: the user message was stored, but the reply failed: %w", err)
+	}
+	return reply, nil
+}
+
+// List returns one page of sessions, with chatbots and clients populated.
+//
+// API: GET /sessions
+func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (*SessionPage, error) {
+	var o ListSessionsOptions
+	if opts != nil {
+		o = *opts
+	}
+	switch {
+	case o.Status != "" && !o.Status.valid():
+		return nil, invalid("Status", "%q is not ACTIVE, COMPLETED, TERMINATED or SCHEDULED", o.Status)
+	case o.Limit < 0:
+		return nil, invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", o.Limit)
+	case o.Skip < 0:
+		return nil, invalid("Skip", "must not be negative, got %d", o.Skip)
+	case !o.StartDate.IsZero() && !o.EndDate.IsZero() && o.EndDate.Before(o.StartDate):
+		return nil, invalid("EndDate", "is before StartDate")
+	}
+	q, err := values(&o)
+	if err != nil {
+		return nil, err
+	}
+	page, err := do[SessionPage](ctx, s.client, &request{
+		api: sessionAPI, method: http.MethodGet, path: "/sessions", query: q,
+	}, inData)
+	if err != nil {
+		return nil, err
+	}
+	page.HasMore = page.hasMore(o.Skip)
+	return page, nil
+}
+
+// All returns an iterator over the sessions of every page from opts.Skip on,
+// fetching each page when the previous one is used up. It copies opts when
+// called, so changing them later has no effect; Limit is the page size. It
+// stops after the last page, on an empty page, or when the server answers
+// the same page again (a server that ignores skip). An error is yielded once,
+// and ends the iteration.
+func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) iter.Seq2[*Session, error] {
+	var start ListSessionsOptions
+	if opts != nil {
+		start = *opts
+	}
+	return func(yield func(*Session, error) bool) {
+		o := start
+		var prevFirstID string
+		for {
+			page, err := s.List(ctx, &o)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(page.Sessions) == 0 {
+				return
+			}
+			first := page.Sessions[0].ID
+			if first != "" && first == prevFirstID {
+				return
+			}
+			prevFirstID = first
+			for i := range page.Sessions {
+				if !yield(&page.Sessions[i], nil) {
+					return
+				}
+			}
+			next := o.Skip + len(page.Sessions)
+			if !page.HasMore || next <= o.Skip {
+				return
+			}
+			o.Skip = next
+		}
+	}
+}
+
+func (s *SessionsService) do(ctx context.Context, method, path string, q url.Values, body any) (*Session, error) {
+	return do[Session](ctx, s.client, &request{
+		api: sessionAPI, method: method, path: path, query: q, body: body,
+	}, inData)
+}
+
+func sessionQuery(sessionID string) (url.Values, error) {
+	if sessionID == "" {
+		return nil, invalid("sessionID", "must not be empty")
+	}
+	return url.Values{"sessionId": {sessionID}}, nil
+}

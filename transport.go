@@ -1,0 +1,155 @@
+package dmchamp
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// api names the server a request is for.
+type api uint8
+
+const (
+	dmChampAPI api = iota
+	sessionAPI
+)
+
+func (a api) String() string {
+	if a == sessionAPI {
+		return "sessions"
+	}
+	return "dmchamp"
+}
+
+// call is the state of one SDK call, shared through the request context by
+// the transport (each attempt) and the retry policy (between attempts).
+// Attempts run one after the other, so it needs no locking.
+type call struct {
+	api         api
+	method      string
+	path        string // escaped URL path, for errors and logs
+	idempotent  bool
+	secretQuery url.Values // credentials of this call (e.g. an OTP secret), added by the transport
+	attempts    int        // attempts completed
+	lastEnd     time.Time  // when the previous attempt's response or error arrived
+}
+
+type callKey struct{}
+
+func callFrom(ctx context.Context) *call {
+	cl, _ := ctx.Value(callKey{}).(*call)
+	return cl
+}
+
+// transport sits beneath the retry layer: the URLs go-retryablehttp handles,
+// logs and puts into errors never carry a credential. It adds the DM Champ
+// query credential only on requests to the DM Champ origin, and the bearer
+// token only on requests to the Session API origin, so a redirect to another
+// host never receives either.
+type transport struct {
+	base   http.RoundTripper
+	client *Client
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	cl := callFrom(req.Context())
+	out := req
+	if cl != nil {
+		out = t.authorize(req, cl)
+	}
+	start := time.Now()
+	resp, err := t.base.RoundTrip(out)
+	if resp != nil {
+		// http.Transport points resp.Request at the request it was given:
+		// the credential-bearing copy. Hand back the caller's request.
+		resp.Request = req
+	}
+	t.log(req, cl, resp, err, start)
+	return resp, err
+}
+
+// authorize returns a copy of req carrying the credentials that belong to
+// its origin, or req itself when none do.
+func (t *transport) authorize(req *http.Request, cl *call) *http.Request {
+	c := t.client
+	switch {
+	case cl.api == dmChampAPI && sameOrigin(req.URL, c.baseURL):
+		if c.creds.queryName == "" && len(cl.secretQuery) == 0 {
+			return req
+		}
+		out := req.Clone(req.Context())
+		q := out.URL.Query()
+		if c.creds.queryName != "" {
+			q.Set(c.creds.queryName, c.creds.queryValue)
+		}
+		for k, vs := range cl.secretQuery {
+			q[k] = vs
+		}
+		out.URL.RawQuery = q.Encode()
+		return out
+	case cl.api == sessionAPI && c.sessionsBaseURL != nil && sameOrigin(req.URL, c.sessionsBaseURL):
+		if c.creds.token == "" {
+			return req
+		}
+		out := req.Clone(req.Context())
+		out.Header.Set("Authorization", "Bearer "+c.creds.token)
+		return out
+	}
+	return req
+}
+
+// log records one attempt: at Debug level, or Info for a retry. Only
+// metadata is logged: no query string, header or body.
+func (t *transport) log(req *http.Request, cl *call, resp *http.Response, err error, start time.Time) {
+	end := time.Now()
+	l := t.client.logger
+	level, msg := slog.LevelDebug, "dmchamp: http attempt"
+	var attrs []slog.Attr
+	if cl != nil {
+		if cl.attempts > 0 {
+			level, msg = slog.LevelInfo, "dmchamp: http retry"
+			attrs = append(attrs, slog.Duration("waited", start.Sub(cl.lastEnd)))
+		}
+		cl.lastEnd = end
+		attrs = append(attrs, slog.String("api", cl.api.String()), slog.Int("attempt", cl.attempts+1))
+	}
+	if l == nil || !l.Enabled(req.Context(), level) {
+		return
+	}
+	attrs = append(attrs,
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.EscapedPath()),
+		slog.Duration("duration", end.Sub(start)),
+	)
+	if err != nil {
+		attrs = append(attrs, slog.String("error", t.client.redactFor(cl).String(err.Error())))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			attrs = append(attrs, slog.String("retry_after", ra))
+		}
+	}
+	l.LogAttrs(req.Context(), level, msg, attrs...)
+}
+
+// sameOrigin reports whether u has the scheme and host of base.
+func sameOrigin(u, base *url.URL) bool {
+	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
+}
+
+// redactFor returns the redactor for a call: the client's secrets plus the
+// call's own.
+func (c *Client) redactFor(cl *call) *redactor {
+	if cl == nil || len(cl.secretQuery) == 0 {
+		return c.redact
+	}
+	var vals []string
+	for _, vs := range cl.secretQuery {
+		vals = append(vals, vs...)
+	}
+	return c.redact.with(vals...)
+}
