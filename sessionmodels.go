@@ -43,7 +43,7 @@ type Feedback struct {
 // Ref is a reference to a chatbot or a client. The Session API sends the bare
 // id on create, update, end and add-message, and the populated object on get
 // and list: both decode here. Object holds the populated object as sent (nil
-// when only the id was sent), for the fields Ref does not name.
+// when only the id was sent, compacted), for the fields Ref does not name.
 type Ref struct {
 	ID     string
 	Name   string
@@ -72,7 +72,11 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &obj); err != nil {
 			return err
 		}
-		*r = Ref{ID: cmp.Or(obj.ID, obj.AltID), Name: obj.Name, Object: bytes.Clone(b)}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, b); err != nil {
+			return err
+		}
+		*r = Ref{ID: cmp.Or(obj.ID, obj.AltID), Name: obj.Name, Object: compact.Bytes()}
 	default:
 		return fmt.Errorf("dmchamp: reference is neither an id string nor an object: %.40s", b)
 	}

@@ -1,0 +1,256 @@
+package dmchamp
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewClientDefaults(t *testing.T) {
+	c, err := NewClient()
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBaseURL, c.baseURL.String())
+	assert.Nil(t, c.sessionsBaseURL)
+	assert.Equal(t, "dmchamp-go/"+Version+" ("+runtime.Version()+"; "+runtime.GOOS+"/"+runtime.GOARCH+")", c.userAgent)
+	assert.Equal(t, DefaultRetryMax, c.http.RetryMax)
+	assert.Equal(t, DefaultRetryWaitMin, c.http.RetryWaitMin)
+	assert.Equal(t, DefaultRetryWaitMax, c.http.RetryWaitMax)
+	assert.Equal(t, DefaultTimeout, c.http.HTTPClient.Timeout)
+	assert.Equal(t, DefaultMaxRetryAfter, c.maxRetryAfter)
+	assert.Nil(t, c.http.Logger, "go-retryablehttp must not log: it would log full URLs")
+	assert.NotNil(t, c.ChatSessions)
+	assert.NotNil(t, c.Sessions)
+}
+
+func TestNewClientOptions(t *testing.T) {
+	logger := slog.New(slog.DiscardHandler)
+	c, err := NewClient(
+		WithBaseURL("http://localhost:8080/v1/"),
+		WithSessionsBaseURL("https://coach.example.com/api"),
+		WithUserAgent("acme-crm/2.1"),
+		WithTimeout(5*time.Second),
+		WithRetryMax(4),
+		WithRetryWait(time.Millisecond, 2*time.Second),
+		WithMaxRetryAfter(time.Minute),
+		WithLogger(logger),
+		WithRetryNonIdempotent(),
+		nil, // ignored
+	)
+	require.NoError(t, err)
+	assert.Equal(t, "http://localhost:8080/v1", c.baseURL.String(), "trailing slash removed")
+	assert.Equal(t, "https://coach.example.com/api", c.sessionsBaseURL.String())
+	assert.True(t, strings.HasSuffix(c.userAgent, ") acme-crm/2.1"), c.userAgent)
+	assert.Equal(t, 5*time.Second, c.http.HTTPClient.Timeout)
+	assert.Equal(t, 4, c.http.RetryMax)
+	assert.Equal(t, time.Millisecond, c.http.RetryWaitMin)
+	assert.Equal(t, 2*time.Second, c.http.RetryWaitMax)
+	assert.Equal(t, time.Minute, c.maxRetryAfter)
+	assert.Same(t, logger, c.logger)
+	assert.True(t, c.retryNonIdempotent)
+}
+
+func TestNewClientOptionErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		opt  Option
+		text string
+	}{
+		{"empty API key", WithAPIKey(""), "API key must not be empty"},
+		{"API key with newline", WithAPIKey(testAPIKey + "\n"), "API key contains white space"},
+		{"empty user ID", WithUserID(""), "user ID must not be empty"},
+		{"empty token", WithSessionsToken(""), "Session API token must not be empty"},
+		{"token with Bearer prefix", WithSessionsToken("Bearer " + testToken), "Session API token contains white space"},
+		{"relative base URL", WithBaseURL("/v1"), "base URL must be an http or https URL"},
+		{"ftp base URL", WithBaseURL("ftp://api.dmchamp.com/v1"), "must be an http or https URL"},
+		{"base URL without host", WithBaseURL("https:///v1"), "base URL has no host"},
+		{"base URL with user info", WithBaseURL("https://user:" + testAPIKey + "@api.dmchamp.com/v1"), "must not carry user info"},
+		{"base URL with query", WithBaseURL("https://api.dmchamp.com/v1?apiKey=" + testAPIKey), "must not have a query"},
+		{"unparsable base URL", WithBaseURL("https://api.dmchamp.com/%zz" + testAPIKey), "base URL is not a valid URL"},
+		{"sessions URL", WithSessionsBaseURL("coach.example.com/api"), "Session API base URL must be an http or https URL"},
+		{"nil HTTP client", WithHTTPClient(nil), "client must not be nil"},
+		{"empty user agent", WithUserAgent(" "), "product must be non-empty"},
+		{"user agent with newline", WithUserAgent("a\r\nX-Evil: 1"), "product must be non-empty printable text"},
+		{"negative timeout", WithTimeout(-time.Second), "WithTimeout: -1s is negative"},
+		{"negative retry max", WithRetryMax(-1), "WithRetryMax: -1 is negative"},
+		{"retry wait min above max", WithRetryWait(2*time.Second, time.Second), "need 0 <= min <= max"},
+		{"negative retry wait", WithRetryWait(-1, time.Second), "need 0 <= min <= max"},
+		{"negative max retry after", WithMaxRetryAfter(-1), "WithMaxRetryAfter"},
+		{"nil logger", WithLogger(nil), "logger must not be nil"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := NewClient(tc.opt)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.Contains(t, err.Error(), tc.text)
+			for _, s := range testSecrets {
+				assert.NotContains(t, err.Error(), s, "an option error never echoes a credential")
+			}
+		})
+	}
+}
+
+func TestNewClientBothCredentials(t *testing.T) {
+	_, err := NewClient(WithAPIKey(testAPIKey), WithUserID(testUserID))
+	assert.EqualError(t, err, "dmchamp: WithAPIKey and WithUserID are alternative credentials: set one")
+}
+
+func TestWithHTTPClientIsCopied(t *testing.T) {
+	mt := httpmock.NewMockTransport()
+	jar := &cookieJar{}
+	hc := &http.Client{Transport: mt, Timeout: 7 * time.Second, Jar: jar}
+	c, err := NewClient(WithHTTPClient(hc))
+	require.NoError(t, err)
+	assert.Same(t, mt, hc.Transport, "the caller's client is not modified")
+	assert.Equal(t, 7*time.Second, c.http.HTTPClient.Timeout, "the caller's timeout is kept")
+	assert.Same(t, jar, c.http.HTTPClient.Jar)
+	assert.NotSame(t, hc, c.http.HTTPClient)
+
+	c, err = NewClient(WithHTTPClient(hc), WithTimeout(time.Second))
+	require.NoError(t, err)
+	assert.Equal(t, time.Second, c.http.HTTPClient.Timeout, "WithTimeout wins")
+
+	c, err = NewClient(WithHTTPClient(&http.Client{}))
+	require.NoError(t, err)
+	assert.Equal(t, DefaultTimeout, c.http.HTTPClient.Timeout, "a client without timeout gets the default")
+	assert.Same(t, http.DefaultTransport, c.http.HTTPClient.Transport.(*transport).base)
+}
+
+type cookieJar struct{ http.CookieJar }
+
+func TestCallWithoutCredential(t *testing.T) {
+	c, mt := setupBare(t)
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "credentials", ve.Field)
+	assert.EqualError(t, err, "dmchamp: invalid credentials: no API key or user ID: use WithAPIKey or WithUserID")
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestCredentialGoesOnlyToItsHost(t *testing.T) {
+	// Both APIs on one host with different prefixes: each request carries
+	// only its own API's credential.
+	c, mt := setupBare(t,
+		WithAPIKey(testAPIKey), WithSessionsToken(testToken),
+		WithBaseURL("https://shared.test/v1"), WithSessionsBaseURL("https://shared.test/api"))
+	expect(t, mt, want{method: http.MethodGet, url: "https://shared.test/v1/chat-sessions/recent",
+		query: withKey(url.Values{"hours": {"24"}}), header: noAuth}, reply(t, 200, "chatsessions/recent.json"))
+	expect(t, mt, want{method: http.MethodGet, url: "https://shared.test/api/sessions/" + sessionID,
+		query: url.Values{}, header: bearer}, reply(t, 200, "sessions/get.json"))
+
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	require.NoError(t, err)
+	_, err = c.Sessions.Get(t.Context(), sessionID)
+	require.NoError(t, err)
+}
+
+func TestRedirectToAnotherHostGetsNoCredential(t *testing.T) {
+	c, mt := setup(t)
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery,
+		httpmock.NewStringResponder(http.StatusFound, "").
+			HeaderSet(http.Header{"Location": {"https://elsewhere.test/collect?hours=24"}}))
+	mt.RegisterResponderWithQuery(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, url.Values{},
+		httpmock.NewStringResponder(http.StatusTemporaryRedirect, "").
+			HeaderSet(http.Header{"Location": {"https://elsewhere.test/session"}}))
+
+	var seen []*http.Request
+	mt.RegisterResponder(http.MethodGet, `=~^https://elsewhere\.test/`, func(req *http.Request) (*http.Response, error) {
+		seen = append(seen, req)
+		return httpmock.NewStringResponse(200, `{"success":true,"data":{}}`), nil
+	})
+
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	require.NoError(t, err)
+	_, err = c.Sessions.Get(t.Context(), sessionID)
+	require.NoError(t, err)
+
+	require.Len(t, seen, 2)
+	for _, req := range seen {
+		assert.Empty(t, req.URL.Query().Get("apiKey"), req.URL.Path)
+		assert.NotContains(t, req.URL.String(), testAPIKey)
+		assert.Empty(t, req.Header.Get("Authorization"), req.URL.Path)
+	}
+}
+
+func TestResponseRequestIsCredentialFree(t *testing.T) {
+	c, _ := setup(t)
+	mt := c.http.HTTPClient.Transport.(*transport).base.(*httpmock.MockTransport)
+	mt.RegisterResponder(http.MethodGet, recentURL, reply(t, 200, "chatsessions/recent.json"))
+
+	ctx := context.WithValue(t.Context(), callKey{}, &call{api: dmChampAPI})
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, recentURL+"?hours=24", nil)
+	require.NoError(t, err)
+	resp, err := c.http.HTTPClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	// http.Client hands the transport a copy carrying its timeout context;
+	// the transport returns the URL it was given, not its own copy's.
+	assert.Same(t, req.URL, resp.Request.URL, "the credential-bearing copy does not escape")
+	assert.NotContains(t, resp.Request.URL.String(), testAPIKey)
+}
+
+func TestUserAgentSent(t *testing.T) {
+	c, mt := setup(t, WithUserAgent("acme-crm/2.1"))
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, func(req *http.Request) (*http.Response, error) {
+		assert.Equal(t, c.userAgent, req.Header.Get("User-Agent"))
+		assert.True(t, strings.HasSuffix(req.Header.Get("User-Agent"), " acme-crm/2.1"))
+		return httpmock.NewStringResponse(200, string(fixture(t, "chatsessions/recent.json"))), nil
+	})
+	require.NoError(t, callRecent(t, c))
+}
+
+func TestPathParam(t *testing.T) {
+	for in, out := range map[string]string{
+		"abc":     "abc",
+		"a/b":     "a%2Fb",
+		"a b?c#d": "a%20b%3Fc%23d",
+		"..a":     "..a",
+		"a..":     "a..",
+		"%2F":     "%252F",
+		"ünï":     "%C3%BCn%C3%AF",
+	} {
+		got, err := pathParam("id", in)
+		require.NoError(t, err, in)
+		assert.Equal(t, out, got, in)
+	}
+	for _, in := range []string{"", ".", ".."} {
+		_, err := pathParam("id", in)
+		var ve *ValidationError
+		assert.ErrorAs(t, err, &ve, in)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	c, mt := setup(t)
+	// No t.Fatal from other goroutines: answer unknown routes with an error.
+	mt.RegisterNoResponder(httpmock.NewStringResponder(599, "unexpected request"))
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, reply(t, 200, "chatsessions/recent.json"))
+	mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, reply(t, 200, "sessions/get.json"))
+
+	errs := make(chan error, 64)
+	for i := range 64 {
+		go func() {
+			var err error
+			if i%2 == 0 {
+				_, err = c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+			} else {
+				_, err = c.Sessions.Get(t.Context(), sessionID)
+			}
+			errs <- err
+		}()
+	}
+	for range 64 {
+		assert.NoError(t, <-errs)
+	}
+	assert.Equal(t, 64, mt.GetTotalCallCount())
+}

@@ -1,0 +1,158 @@
+package dmchamp
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestNoCredentialLeaks drives every failure mode and checks that no
+// credential appears in the error text, its %+v and %#v forms, the log, or
+// the printed client. Several servers below echo the credential on purpose.
+func TestNoCredentialLeaks(t *testing.T) {
+	echo := "Invalid API key " + testAPIKey + " / user " + testUserID + " (GET /v1/chat-sessions/recent?apiKey=" +
+		testAPIKey + "&userId=" + testUserID + ", Authorization: Bearer " + testToken + ")"
+	echoJSON := fmt.Sprintf(`{"success":false,"error_code":401,"error":%q,"data":{"received":%q}}`, echo, echo)
+
+	type mode struct {
+		name    string
+		prepare func(t *testing.T, mt *httpmock.MockTransport)
+		call    func(ctx context.Context, c *Client) error
+		echoed  bool // the server or transport echoed a credential: REDACTED must show
+	}
+	recent := func(ctx context.Context, c *Client) error {
+		_, err := c.ChatSessions.Recent(ctx, &RecentChatSessionsOptions{Hours: 24})
+		return err
+	}
+	create := func(ctx context.Context, c *Client) error {
+		_, err := c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID})
+		return err
+	}
+	get := func(ctx context.Context, c *Client) error {
+		_, err := c.Sessions.Get(ctx, sessionID)
+		return err
+	}
+	onRecent := func(r httpmock.Responder) func(*testing.T, *httpmock.MockTransport) {
+		return func(_ *testing.T, mt *httpmock.MockTransport) { mt.RegisterResponder(http.MethodGet, recentURL, r) }
+	}
+	onSessions := func(method, path string, r httpmock.Responder) func(*testing.T, *httpmock.MockTransport) {
+		return func(_ *testing.T, mt *httpmock.MockTransport) { mt.RegisterResponder(method, testSessionsURL+path, r) }
+	}
+	leakyTransport := func(req *http.Request) (*http.Response, error) {
+		// A custom transport whose error names the full URL and headers.
+		return nil, fmt.Errorf("proxy refused %s (%s)", req.URL, req.Header.Get("Authorization"))
+	}
+
+	modes := []mode{
+		{name: "dial error, GET retried", prepare: onRecent(httpmock.NewErrorResponder(dialRefused)), call: recent},
+		{name: "dial error, POST retried", prepare: onSessions(http.MethodPost, "/sessions", httpmock.NewErrorResponder(dialRefused)), call: create},
+		{name: "leaky transport error", prepare: onRecent(leakyTransport), call: recent, echoed: true},
+		{name: "leaky transport error, Session API", prepare: onSessions(http.MethodGet, "/sessions/"+sessionID, leakyTransport), call: get, echoed: true},
+		{name: "401 echoing credentials", prepare: onRecent(jsonReply(401, echoJSON)), call: recent, echoed: true},
+		{name: "500 after retries", prepare: onRecent(jsonReply(500, echoJSON)), call: recent, echoed: true},
+		{name: "502 html echoing the URL", prepare: onRecent(httpmock.NewStringResponder(502, "<html><pre>"+echo+"</pre></html>")), call: recent, echoed: true},
+		{name: "429 beyond the Retry-After limit", prepare: onRecent(jsonReply(429, echoJSON).HeaderSet(http.Header{"Retry-After": {"3600"}})), call: recent, echoed: true},
+		{name: "truncated 200", prepare: onRecent(jsonReply(200, `{"success":true,"data":{"sessions":[{"contact_name":"`+echo)), call: recent, echoed: true},
+		{name: "success false on 200", prepare: onRecent(jsonReply(200, echoJSON)), call: recent, echoed: true},
+		{name: "Session API 401 echoing the token", prepare: onSessions(http.MethodGet, "/sessions/"+sessionID, jsonReply(401, echoJSON)), call: get, echoed: true},
+		{name: "Session API 500 not found", prepare: onSessions(http.MethodPost, "/sessions", jsonReply(500, echoJSON)), call: create, echoed: true},
+		{name: "redirect to another host", prepare: func(_ *testing.T, mt *httpmock.MockTransport) {
+			mt.RegisterResponder(http.MethodGet, recentURL, httpmock.NewStringResponder(302, "").
+				HeaderSet(http.Header{"Location": {"https://elsewhere.test/x"}}))
+			mt.RegisterResponder(http.MethodGet, "https://elsewhere.test/x", jsonReply(500, echoJSON))
+		}, call: recent, echoed: true},
+		{name: "per-attempt timeout", prepare: onRecent(jsonReply(200, "{}").Delay(time.Second)), call: recent},
+		{name: "context deadline during backoff", prepare: onRecent(jsonReply(503, echoJSON)), call: func(ctx context.Context, c *Client) error {
+			c.http.RetryWaitMin, c.http.RetryWaitMax = time.Hour, time.Hour
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+			defer cancel()
+			return recent(ctx, c)
+		}},
+	}
+
+	credentials := map[string]struct {
+		opts    []Option
+		secrets []string // what the client holds
+	}{
+		"apiKey": {[]Option{WithAPIKey(testAPIKey), WithSessionsToken(testToken)}, []string{testAPIKey, testToken}},
+		"userId": {[]Option{WithUserID(testUserID), WithSessionsToken(testToken)}, []string{testUserID, testToken}},
+	}
+	for credName, creds := range credentials {
+		for _, m := range modes {
+			t.Run(credName+"/"+m.name, func(t *testing.T) {
+				var logs logBuffer
+				opts := append([]Option{WithLogger(debugLogger(&logs)), WithTimeout(10 * time.Millisecond)}, creds.opts...)
+				c, mt := setupBare(t, opts...)
+				m.prepare(t, mt)
+
+				err := m.call(t.Context(), c)
+				require.Error(t, err)
+				outputs := map[string]string{
+					"Error()":   err.Error(),
+					"%v":        fmt.Sprintf("%v", err),
+					"%+v":       fmt.Sprintf("%+v", err),
+					"%#v":       fmt.Sprintf("%#v", err),
+					"log":       logs.String(),
+					"client %v": fmt.Sprintf("%v", c),
+					"client+v":  fmt.Sprintf("%+v", c),
+					"client#v":  fmt.Sprintf("%#v", c),
+					"*client":   fmt.Sprintf("%+v", *c),
+				}
+				if apiErr, ok := err.(*APIError); ok {
+					outputs["Body"] = string(apiErr.Body)
+					outputs["Details"] = string(apiErr.Details)
+					outputs["Message"] = apiErr.Message
+				}
+				for where, out := range outputs {
+					for _, secret := range creds.secrets {
+						assert.NotContains(t, out, secret, "%s leaks a credential", where)
+					}
+				}
+				assert.Contains(t, logs.String(), "dmchamp: http attempt", "the log was written")
+				if m.echoed {
+					assert.Contains(t, err.Error()+string(bodyOf(err)), redacted, "the echoed credential was redacted")
+				}
+			})
+		}
+	}
+}
+
+func bodyOf(err error) []byte {
+	if apiErr, ok := err.(*APIError); ok {
+		return apiErr.Body
+	}
+	return nil
+}
+
+func TestRedactor(t *testing.T) {
+	secret := "s3cr3t+/=key"
+	r := newRedactor(secret, "", "eyJhbGciOi.payload.sig")
+	cases := map[string]string{
+		"key " + secret + " here":                   "key REDACTED here",
+		"q=" + url.QueryEscape(secret):              "q=REDACTED",
+		"p/" + url.PathEscape(secret):               "p/REDACTED",
+		"https://x/y?apiKey=other123&hours=24":      "https://x/y?apiKey=REDACTED&hours=24",
+		"userId=abc&api_key=def":                    "userId=REDACTED&api_key=REDACTED",
+		"Authorization: Bearer eyJ.abc.def rest":    "Authorization: Bearer REDACTED rest",
+		"secret=JBSWY3DPEHPK3PXP&token=x":           "secret=REDACTED&token=REDACTED",
+		"nothing sensitive: contact_id=aB3dE5fG7hJ": "nothing sensitive: contact_id=aB3dE5fG7hJ",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, r.String(in), in)
+	}
+	b := []byte("clean")
+	assert.Same(t, &b[0], &r.Bytes(b)[0], "unchanged bytes are not copied")
+
+	withOTP := r.with("JBSWY3DPEHPK3PXP")
+	assert.Equal(t, "code for REDACTED", withOTP.String("code for JBSWY3DPEHPK3PXP"))
+	assert.Equal(t, "code for JBSWY3DPEHPK3PXP", r.String("code for JBSWY3DPEHPK3PXP"), "with does not change the original")
+	assert.False(t, strings.Contains(r.String(secret+secret), secret))
+}
