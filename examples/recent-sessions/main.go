@@ -1,0 +1,103 @@
+// Command recent-sessions prints the DM Champ chat sessions of the past hours.
+//
+//	DMCHAMP_API_KEY=... go run ./examples/recent-sessions -hours 24 -messages
+//
+// DMCHAMP_USER_ID may replace DMCHAMP_API_KEY; DMCHAMP_BASE_URL overrides
+// the API base URL.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dmchamp-go/dmchamp"
+)
+
+func main() {
+	hours := flag.Int("hours", 24, "how many hours to look back")
+	messages := flag.Bool("messages", false, "print each session's messages")
+	flag.Parse()
+
+	opts, ok := options()
+	if !ok {
+		fmt.Fprintln(os.Stderr, "recent-sessions: set DMCHAMP_API_KEY (or DMCHAMP_USER_ID) to your DM Champ credential")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+
+	if err := run(ctx, opts, *hours, *messages); err != nil {
+		fmt.Fprintln(os.Stderr, "recent-sessions:", err)
+		if errors.Is(err, dmchamp.ErrUnauthorized) {
+			fmt.Fprintln(os.Stderr, "recent-sessions: the credential was refused: check DMCHAMP_API_KEY or DMCHAMP_USER_ID")
+		}
+		os.Exit(1)
+	}
+}
+
+func options() ([]dmchamp.Option, bool) {
+	var opts []dmchamp.Option
+	switch key, user := os.Getenv("DMCHAMP_API_KEY"), os.Getenv("DMCHAMP_USER_ID"); {
+	case key != "":
+		opts = append(opts, dmchamp.WithAPIKey(key))
+	case user != "":
+		opts = append(opts, dmchamp.WithUserID(user))
+	default:
+		return nil, false
+	}
+	if base := os.Getenv("DMCHAMP_BASE_URL"); base != "" {
+		opts = append(opts, dmchamp.WithBaseURL(base))
+	}
+	return opts, true
+}
+
+func run(ctx context.Context, opts []dmchamp.Option, hours int, messages bool) error {
+	c, err := dmchamp.NewClient(opts...)
+	if err != nil {
+		return err
+	}
+	recent, err := c.ChatSessions.Recent(ctx, &dmchamp.RecentChatSessionsOptions{
+		Hours:           hours,
+		IncludeMessages: messages,
+	})
+	if err != nil {
+		return err
+	}
+
+	fmt.Printf("%d sessions in the past %d hours\n\n", recent.TotalSessions, recent.HoursAgo)
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "STARTED\tCONTACT\tPHONE\tSTATUS\tTAG")
+	for _, s := range recent.Sessions {
+		tag := "-"
+		if s.Tag != nil {
+			tag = *s.Tag
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", s.StartDateTime.Local().Format("Jan 02 15:04"),
+			s.ContactName, s.ContactPhone, s.Status, tag)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if !messages {
+		return nil
+	}
+	for _, s := range recent.Sessions {
+		fmt.Printf("\n== %s (%s)\n", s.ContactName, s.SessionID)
+		for _, m := range s.Messages {
+			arrow := "<-"
+			if m.Direction == dmchamp.DirectionOutbound {
+				arrow = "->"
+			}
+			fmt.Printf("  %s %s\n", arrow, m.Body)
+		}
+	}
+	return nil
+}
