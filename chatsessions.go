@@ -36,53 +36,53 @@ type ContactChatSessionsOptions struct {
 
 // RecentChatSessions is the answer of Recent.
 type RecentChatSessions struct {
-	HoursAgo      int                 `json:"hours_ago"`
-	TotalSessions int                 `json:"total_sessions"`
-	Sessions      []RecentChatSession `json:"sessions"`
+	HoursAgo      int                 `json:"hours_ago"`      // hours looked back
+	TotalSessions int                 `json:"total_sessions"` // sessions found
+	Sessions      []RecentChatSession `json:"sessions"`       // newest first
 }
 
 // RecentChatSession is a chat session with its contact's details.
 type RecentChatSession struct {
-	SessionID     string            `json:"session_id"`
-	ContactID     string            `json:"contact_id"`
-	ContactName   string            `json:"contact_name"`
-	ContactPhone  string            `json:"contact_phone"`
-	ContactEmail  string            `json:"contact_email"`
-	StartDateTime time.Time         `json:"start_date_time"`
-	EndDateTime   *time.Time        `json:"end_date_time"` // nil while the session is open
-	Status        ChatSessionStatus `json:"status"`
-	Tag           *string           `json:"tag"`
+	SessionID     string            `json:"session_id"`         // the session's id
+	ContactID     string            `json:"contact_id"`         // Firestore id of the contact
+	ContactName   string            `json:"contact_name"`       // full name
+	ContactPhone  string            `json:"contact_phone"`      // with country code
+	ContactEmail  string            `json:"contact_email"`      // "unknown@unknown.com" when unknown
+	StartDateTime time.Time         `json:"start_date_time"`    // when the session opened
+	EndDateTime   *time.Time        `json:"end_date_time"`      // nil while the session is open
+	Status        ChatSessionStatus `json:"status"`             // ChatSessionOpened or ChatSessionClosed
+	Tag           *string           `json:"tag"`                // nil when untagged
 	Messages      []ChatMessage     `json:"messages,omitempty"` // only with IncludeMessages
 }
 
 // ContactChatSessions is the answer of ForContact.
 type ContactChatSessions struct {
-	ContactID     string        `json:"contact_id"`
-	ContactName   string        `json:"contact_name"`
-	TotalSessions int           `json:"total_sessions"`
-	Sessions      []ChatSession `json:"sessions"`
+	ContactID     string        `json:"contact_id"`     // Firestore id of the contact
+	ContactName   string        `json:"contact_name"`   // full name
+	TotalSessions int           `json:"total_sessions"` // sessions found
+	Sessions      []ChatSession `json:"sessions"`       // newest first
 }
 
 // ChatSession is one chat session of a contact.
 type ChatSession struct {
-	ID            string            `json:"id"`
-	StartDateTime time.Time         `json:"start_date_time"`
-	EndDateTime   *time.Time        `json:"end_date_time"` // nil while the session is open
-	Status        ChatSessionStatus `json:"status"`
-	Tag           *string           `json:"tag"`
+	ID            string            `json:"id"`                 // session id
+	StartDateTime time.Time         `json:"start_date_time"`    // when the session opened
+	EndDateTime   *time.Time        `json:"end_date_time"`      // nil while the session is open
+	Status        ChatSessionStatus `json:"status"`             // ChatSessionOpened or ChatSessionClosed
+	Tag           *string           `json:"tag"`                // nil when untagged
 	Messages      []ChatMessage     `json:"messages,omitempty"` // only with IncludeMessages
 }
 
 // ChatMessage is a message of a chat session. Timestamps in this file's
 // types decode from RFC 3339 strings; null leaves a pointer nil.
 type ChatMessage struct {
-	ID        string           `json:"id"`
-	Body      string           `json:"body"`
-	Direction MessageDirection `json:"direction"`
-	Timestamp *time.Time       `json:"timestamp"`
-	Type      string           `json:"type"`
-	Channel   string           `json:"channel"`
-	Status    string           `json:"status"`
+	ID        string           `json:"id"`        // the channel's message id
+	Body      string           `json:"body"`      // text, or a placeholder for media
+	Direction MessageDirection `json:"direction"` // inbound (from the contact) or outbound
+	Timestamp *time.Time       `json:"timestamp"` // nil when the server has none
+	Type      string           `json:"type"`      // e.g. "text", "image"
+	Channel   string           `json:"channel"`   // e.g. "whatsapp", "instagram", "chat-widget"
+	Status    string           `json:"status"`    // delivery status, e.g. "received", "read"
 }
 
 // Recent returns the sessions of all contacts active in the past opts.Hours

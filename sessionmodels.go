@@ -12,32 +12,32 @@ import (
 //
 // The backend sends "_id"; the documented "id" is accepted too.
 type Session struct {
-	ID        string           `json:"_id"`
-	Chatbot   Ref              `json:"chatbotId"`
-	Client    Ref              `json:"clientId"`
-	Title     string           `json:"title,omitempty"`
-	StartTime time.Time        `json:"startTime"`
-	EndTime   *time.Time       `json:"endTime,omitempty"` // nil until the session ends
-	Status    SessionStatus    `json:"status"`
-	Messages  []SessionMessage `json:"messages"`
-	Metadata  map[string]any   `json:"metadata,omitempty"`
-	Feedback  *Feedback        `json:"feedback,omitempty"`
-	CreatedAt time.Time        `json:"createdAt"`
-	UpdatedAt time.Time        `json:"updatedAt"`
+	ID        string           `json:"_id"`                // MongoDB ObjectId
+	Chatbot   Ref              `json:"chatbotId"`          // the chatbot, populated by Get and List
+	Client    Ref              `json:"clientId"`           // the client, populated by Get and List
+	Title     string           `json:"title,omitempty"`    // optional
+	StartTime time.Time        `json:"startTime"`          // when the session started
+	EndTime   *time.Time       `json:"endTime,omitempty"`  // nil until the session ends
+	Status    SessionStatus    `json:"status"`             // ACTIVE, COMPLETED, TERMINATED or SCHEDULED
+	Messages  []SessionMessage `json:"messages"`           // oldest first
+	Metadata  map[string]any   `json:"metadata,omitempty"` // free-form
+	Feedback  *Feedback        `json:"feedback,omitempty"` // nil until rated
+	CreatedAt time.Time        `json:"createdAt"`          // record creation
+	UpdatedAt time.Time        `json:"updatedAt"`          // last change
 }
 
 // SessionMessage is a message of a Session API session.
 type SessionMessage struct {
-	ID        string      `json:"_id,omitempty"` // set by the server
-	Role      MessageRole `json:"role"`
-	Content   string      `json:"content"`
+	ID        string      `json:"_id,omitempty"`      // set by the server
+	Role      MessageRole `json:"role"`               // user, assistant or system
+	Content   string      `json:"content"`            // the text
 	Timestamp time.Time   `json:"timestamp,omitzero"` // set by the server when zero
 }
 
 // Feedback is a client's rating of a session.
 type Feedback struct {
-	Rating  float64 `json:"rating,omitempty"` // 1 to 5; 0 means not rated
-	Comment string  `json:"comment,omitempty"`
+	Rating  float64 `json:"rating,omitempty"`  // 1 to 5; 0 means not rated
+	Comment string  `json:"comment,omitempty"` // free text
 }
 
 // Ref is a reference to a chatbot or a client. The Session API sends the bare
@@ -45,9 +45,9 @@ type Feedback struct {
 // and list: both decode here. Object holds the populated object as sent (nil
 // when only the id was sent, compacted), for the fields Ref does not name.
 type Ref struct {
-	ID     string
-	Name   string
-	Object json.RawMessage
+	ID     string          // the referenced document's id
+	Name   string          // its name, when populated
+	Object json.RawMessage // the populated object, or nil
 }
 
 // UnmarshalJSON accepts an id string, an object with "_id" (or "id") and
@@ -95,25 +95,25 @@ func (r Ref) MarshalJSON() ([]byte, error) {
 // with two shapes, the documented one (Count ... Total) and its backend
 // framework's (Skip ... PageSize): both decode, and every field is optional.
 type PaginatorInfo struct {
-	Count        int  `json:"count,omitempty"`
-	CurrentPage  int  `json:"currentPage,omitempty"`
-	HasMorePages bool `json:"hasMorePages,omitempty"`
-	LastPage     int  `json:"lastPage,omitempty"`
-	Limit        int  `json:"limit,omitempty"`
-	PerPage      int  `json:"perPage,omitempty"`
-	Total        int  `json:"total,omitempty"`
+	Count        int  `json:"count,omitempty"`        // sessions on this page
+	CurrentPage  int  `json:"currentPage,omitempty"`  // 1-based page number
+	HasMorePages bool `json:"hasMorePages,omitempty"` // a later page exists
+	LastPage     int  `json:"lastPage,omitempty"`     // number of the last page
+	Limit        int  `json:"limit,omitempty"`        // page size asked for
+	PerPage      int  `json:"perPage,omitempty"`      // page size used
+	Total        int  `json:"total,omitempty"`        // sessions matching, all pages
 
-	Skip         int  `json:"skip,omitempty"`
-	Pages        int  `json:"pages,omitempty"`
-	HasNextPage  bool `json:"hasNextPage,omitempty"`
-	TotalRecords int  `json:"totalRecords,omitempty"`
-	PageSize     int  `json:"pageSize,omitempty"`
+	Skip         int  `json:"skip,omitempty"`         // sessions skipped before this page
+	Pages        int  `json:"pages,omitempty"`        // number of pages
+	HasNextPage  bool `json:"hasNextPage,omitempty"`  // a later page exists
+	TotalRecords int  `json:"totalRecords,omitempty"` // sessions matching, all pages
+	PageSize     int  `json:"pageSize,omitempty"`     // sessions on this page
 }
 
 // SessionPage is one page of List.
 type SessionPage struct {
-	Sessions      []Session     `json:"results"`
-	PaginatorInfo PaginatorInfo `json:"paginatorInfo"`
+	Sessions      []Session     `json:"results"`       // this page's sessions
+	PaginatorInfo PaginatorInfo `json:"paginatorInfo"` // as sent by the server
 
 	// HasMore reports whether sessions follow this page: either flag of
 	// PaginatorInfo is set, or the sessions skipped and returned so far are

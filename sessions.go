@@ -32,24 +32,24 @@ type CreateSessionRequest struct {
 // UpdateSessionRequest is the body of Update; nil and zero fields are left
 // unchanged.
 type UpdateSessionRequest struct {
-	Title    *string        `json:"title,omitempty"`
-	Status   SessionStatus  `json:"status,omitempty"`
-	EndTime  *time.Time     `json:"endTime,omitempty"`
+	Title    *string        `json:"title,omitempty"`    // Ptr("") clears the title
+	Status   SessionStatus  `json:"status,omitempty"`   // one of the Session* constants
+	EndTime  *time.Time     `json:"endTime,omitempty"`  // when the session ended
 	Feedback *Feedback      `json:"feedback,omitempty"` // Rating 1 to 5
-	Metadata map[string]any `json:"metadata,omitempty"`
+	Metadata map[string]any `json:"metadata,omitempty"` // replaces the session's metadata
 }
 
 // ListSessionsOptions filters and pages List and All. Zero fields are not
 // sent.
 type ListSessionsOptions struct {
 	SearchString string        `url:"searchString,omitempty"` // searched in titles
-	Status       SessionStatus `url:"status,omitempty"`
-	ChatbotID    string        `url:"chatbotId,omitempty"`
-	ClientID     string        `url:"clientId,omitempty"`
-	StartDate    time.Time     `url:"startDate,omitempty"` // created on or after
-	EndDate      time.Time     `url:"endDate,omitempty"`   // created on or before
-	Limit        int           `url:"limit,omitempty"`     // page size; the server's default is 10
-	Skip         int           `url:"skip,omitempty"`      // sessions to skip
+	Status       SessionStatus `url:"status,omitempty"`       // one of the Session* constants
+	ChatbotID    string        `url:"chatbotId,omitempty"`    // sessions of this chatbot
+	ClientID     string        `url:"clientId,omitempty"`     // sessions of this client
+	StartDate    time.Time     `url:"startDate,omitempty"`    // created on or after
+	EndDate      time.Time     `url:"endDate,omitempty"`      // created on or before
+	Limit        int           `url:"limit,omitempty"`        // page size; the server's default is 10
+	Skip         int           `url:"skip,omitempty"`         // sessions to skip
 }
 
 // Create starts a session between a chatbot and a client.
