@@ -29,8 +29,18 @@ const (
 // Client calls the DM Champ API and the chatbot Session API. Create it with
 // NewClient; it is safe for concurrent use.
 type Client struct {
-	ChatSessions *ChatSessionsService // DM Champ chat sessions
-	Sessions     *SessionsService     // chatbot Session API
+	Contacts          *ContactsService          // contacts, their lists and tags
+	Tags              *TagsService              // tags
+	ChatSessions      *ChatSessionsService      // chat sessions and their messages
+	ChatExports       *ChatExportsService       // conversation exports
+	Summaries         *SummariesService         // AI conversation summaries
+	WhatsAppTemplates *WhatsAppTemplatesService // WhatsApp templates
+	WhatsAppWeb       *WhatsAppWebService       // messages through WhatsApp Web
+	Messages          *MessagesService          // custom channel messages
+	SubAccounts       *SubAccountsService       // agency sub-accounts (API key only)
+	Agency            *AgencyService            // agency reports (API key only)
+	OTP               *OTPService               // one-time codes
+	Sessions          *SessionsService          // chatbot Session API
 
 	baseURL         *url.URL
 	sessionsBaseURL *url.URL // nil until WithSessionsBaseURL
@@ -124,7 +134,17 @@ func NewClient(opts ...Option) (*Client, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 
+	c.Contacts = &ContactsService{client: c}
+	c.Tags = &TagsService{client: c}
 	c.ChatSessions = &ChatSessionsService{client: c}
+	c.ChatExports = &ChatExportsService{client: c}
+	c.Summaries = &SummariesService{client: c}
+	c.WhatsAppTemplates = &WhatsAppTemplatesService{client: c}
+	c.WhatsAppWeb = &WhatsAppWebService{client: c}
+	c.Messages = &MessagesService{client: c}
+	c.SubAccounts = &SubAccountsService{client: c}
+	c.Agency = &AgencyService{client: c}
+	c.OTP = &OTPService{client: c}
 	c.Sessions = &SessionsService{client: c}
 	return c, nil
 }

@@ -197,6 +197,13 @@ func parseErrorBody(body []byte) (code int, message string, details json.RawMess
 	return eb.code(), eb.message(), eb.details()
 }
 
+// failed reports whether a 2xx body reports a failure: "success": false, or
+// an error_code that is an error status (DM Champ answers a duplicate contact
+// with HTTP 200 and error_code 409).
+func (eb *errorBody) failed() bool {
+	return (eb.Success != nil && !*eb.Success) || eb.code() >= 400
+}
+
 func (eb *errorBody) code() int {
 	raw := bytes.TrimSpace(eb.ErrorCode)
 	if len(raw) == 0 {

@@ -1,5 +1,14 @@
 package dmchamp
 
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+)
+
 // Ptr returns a pointer to v, for optional fields: Ptr("title").
 func Ptr[T any](v T) *T { return &v }
 
@@ -58,4 +67,66 @@ const (
 
 func (r MessageRole) valid() bool {
 	return r == RoleUser || r == RoleAssistant || r == RoleSystem
+}
+
+// flexTime decodes a timestamp leniently, for models decoded a few at a time:
+// an RFC 3339 string, a Firestore timestamp object ({"_seconds", "_nanoseconds"}
+// or {"seconds", "nanos"}), or Unix seconds or milliseconds; null and ""
+// mean absent.
+type flexTime struct{ t *time.Time }
+
+func (f *flexTime) UnmarshalJSON(b []byte) error {
+	f.t = nil
+	b = bytes.TrimSpace(b)
+	switch {
+	case string(b) == "null" || string(b) == `""`:
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var t time.Time
+		if err := t.UnmarshalJSON(b); err != nil {
+			return err
+		}
+		f.t = &t
+	case len(b) > 0 && b[0] == '{':
+		var ts struct {
+			Seconds      *int64 `json:"_seconds"`
+			Nanoseconds  int64  `json:"_nanoseconds"`
+			Seconds2     *int64 `json:"seconds"`
+			Nanoseconds2 int64  `json:"nanos"`
+		}
+		if err := json.Unmarshal(b, &ts); err != nil {
+			return err
+		}
+		switch {
+		case ts.Seconds != nil:
+			f.set(time.Unix(*ts.Seconds, ts.Nanoseconds))
+		case ts.Seconds2 != nil:
+			f.set(time.Unix(*ts.Seconds2, ts.Nanoseconds2))
+		default:
+			return fmt.Errorf("dmchamp: timestamp object without seconds")
+		}
+	default:
+		n, err := strconv.ParseFloat(string(b), 64)
+		if err != nil || math.IsInf(n, 0) || math.Abs(n) > 1e15 {
+			return fmt.Errorf("dmchamp: %.40q is not a timestamp", b)
+		}
+		if math.Abs(n) >= 1e11 { // milliseconds
+			f.set(time.UnixMilli(int64(n)))
+		} else {
+			f.set(time.Unix(int64(n), 0))
+		}
+	}
+	return nil
+}
+
+func (f *flexTime) set(t time.Time) {
+	t = t.UTC()
+	f.t = &t
+}
+
+func (f flexTime) value() time.Time {
+	if f.t == nil {
+		return time.Time{}
+	}
+	return *f.t
 }

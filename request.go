@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,7 @@ type request struct {
 	body        any        // sent as JSON when not nil
 	public      bool       // a DM Champ endpoint that needs no credential
 	apiKeyOnly  bool       // an agency-only endpoint: userId is not accepted
+	emptyOK     bool       // a flat answer may have an empty body
 }
 
 // shape says where a 2xx body carries the result.
@@ -64,14 +66,14 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 	body := io.TeeReader(resp.Body, head)
 	var (
 		out    *T
-		failed *errorBody // a "success": false envelope
+		failed *errorBody // an envelope reporting failure
 	)
 	switch sh {
 	case inData:
 		var env envelope[T]
 		if err = json.NewDecoder(body).Decode(&env); err == nil {
 			switch {
-			case env.Success != nil && !*env.Success:
+			case env.failed():
 				failed = &env.errorBody
 			case env.Data == nil:
 				err = errNoData
@@ -82,15 +84,8 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 	case flat:
 		var b []byte
 		if b, err = io.ReadAll(io.LimitReader(body, maxFlatBody)); err == nil {
-			var status errorBody
-			if err = json.Unmarshal(b, &status); err == nil {
-				if status.Success != nil && !*status.Success {
-					failed = &status
-				} else {
-					out = new(T)
-					err = json.Unmarshal(b, out)
-				}
-			}
+			out = new(T)
+			failed, err = decodeFlat(b, out, r.emptyOK)
 		}
 	case bare:
 		out = new(T)
@@ -104,12 +99,42 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 	case failed != nil:
 		return nil, c.apiError(cl, resp, head.buf, failed)
 	case err != nil:
-		e := c.apiError(cl, resp, head.buf, nil)
-		e.Code, e.Message, e.Details = 0, "", nil
-		e.Err = err // encoding/json errors name types and offsets, never values
-		return nil, e
+		return nil, c.invalidResponse(cl, resp, head.buf, err)
 	}
 	return out, nil
+}
+
+// decodeFlat decodes a whole body into out after checking that it does not
+// report a failure. An empty body is accepted when emptyOK is set.
+func decodeFlat(b []byte, out any, emptyOK bool) (*errorBody, error) {
+	if emptyOK && len(bytes.TrimSpace(b)) == 0 {
+		return nil, nil
+	}
+	var status errorBody
+	if err := json.Unmarshal(b, &status); err != nil {
+		return nil, err
+	}
+	if status.failed() {
+		return &status, nil
+	}
+	return nil, json.Unmarshal(b, out)
+}
+
+// stream performs the call and returns the 2xx body for the caller to read
+// and close. Closing drains what is left so the connection can be reused.
+func (c *Client) stream(ctx context.Context, r *request) (io.ReadCloser, error) {
+	resp, _, err := c.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return drainingBody{resp.Body}, nil
+}
+
+type drainingBody struct{ io.ReadCloser }
+
+func (b drainingBody) Close() error {
+	_, _ = io.CopyN(io.Discard, b.ReadCloser, maxDrain)
+	return b.ReadCloser.Close()
 }
 
 // send performs the call, with retries, and returns the final response if
@@ -184,6 +209,13 @@ func (c *Client) base(r *request) (*url.URL, error) {
 		return nil, invalid("credentials", "no API key or user ID: use WithAPIKey or WithUserID")
 	}
 	return c.baseURL, nil
+}
+
+// invalidResponse builds the error for a 2xx body that could not be decoded.
+func (c *Client) invalidResponse(cl *call, resp *http.Response, body []byte, err error) *APIError {
+	e := c.apiError(cl, resp, body, &errorBody{})
+	e.Err = err // encoding/json errors name types and offsets, never values
+	return e
 }
 
 func (c *Client) requestError(cl *call, err error) *RequestError {
@@ -278,13 +310,19 @@ func (b *capBuffer) Write(p []byte) (int, error) {
 }
 
 // failureEnvelope returns the body as an error envelope if it was kept whole
-// and says "success": false.
+// and reports a failure.
 func (b *capBuffer) failureEnvelope() *errorBody {
 	if b.overflow {
 		return nil
 	}
+	return failureIn(b.buf)
+}
+
+// failureIn returns b's error envelope when b is a JSON object reporting a
+// failure.
+func failureIn(b []byte) *errorBody {
 	var eb errorBody
-	if json.Unmarshal(b.buf, &eb) != nil || eb.Success == nil || *eb.Success {
+	if json.Unmarshal(b, &eb) != nil || !eb.failed() {
 		return nil
 	}
 	return &eb

@@ -136,11 +136,11 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	type plain Session
 	aux := struct {
 		*plain
-		AltID     string  `json:"id"`
-		StartTime optTime `json:"startTime"`
-		EndTime   optTime `json:"endTime"`
-		CreatedAt optTime `json:"createdAt"`
-		UpdatedAt optTime `json:"updatedAt"`
+		AltID     string   `json:"id"`
+		StartTime flexTime `json:"startTime"`
+		EndTime   flexTime `json:"endTime"`
+		CreatedAt flexTime `json:"createdAt"`
+		UpdatedAt flexTime `json:"updatedAt"`
 	}{plain: (*plain)(s)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
@@ -157,8 +157,8 @@ func (m *SessionMessage) UnmarshalJSON(b []byte) error {
 	type plain SessionMessage
 	aux := struct {
 		*plain
-		AltID     string  `json:"id"`
-		Timestamp optTime `json:"timestamp"`
+		AltID     string   `json:"id"`
+		Timestamp flexTime `json:"timestamp"`
 	}{plain: (*plain)(m)}
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
@@ -166,29 +166,4 @@ func (m *SessionMessage) UnmarshalJSON(b []byte) error {
 	m.ID = cmp.Or(m.ID, aux.AltID)
 	m.Timestamp = aux.Timestamp.value()
 	return nil
-}
-
-// optTime decodes a timestamp leniently: RFC 3339 with or without fractional
-// seconds, with null and "" meaning absent. Session API models use
-// it in their UnmarshalJSON.
-type optTime struct{ t *time.Time }
-
-func (o *optTime) UnmarshalJSON(b []byte) error {
-	if s := string(b); s == "null" || s == `""` {
-		o.t = nil
-		return nil
-	}
-	var t time.Time
-	if err := t.UnmarshalJSON(b); err != nil {
-		return err
-	}
-	o.t = &t
-	return nil
-}
-
-func (o optTime) value() time.Time {
-	if o.t == nil {
-		return time.Time{}
-	}
-	return *o.t
 }

@@ -1,0 +1,33 @@
+package dmchamp
+
+import (
+	"context"
+	"net/http"
+)
+
+// SummariesService starts AI summaries of conversations.
+type SummariesService struct {
+	client *Client
+}
+
+// GenerateSummaryRequest identifies the contact whose conversation is
+// summarized: set exactly one field.
+type GenerateSummaryRequest struct {
+	PhoneNumber string `json:"phoneNumber,omitempty"` // with country code
+	Email       string `json:"email,omitempty"`       // the contact's email address
+}
+
+// Generate starts the summary of a contact's conversation and returns the
+// server's message. The summary is produced asynchronously and is not part
+// of the answer: it appears on the contact in DM Champ when ready.
+//
+// API: POST /summaries
+func (s *SummariesService) Generate(ctx context.Context, req *GenerateSummaryRequest) (string, error) {
+	if req == nil {
+		return "", invalid("PhoneNumber", "set PhoneNumber or Email")
+	}
+	if err := phoneOrEmail(req.PhoneNumber, req.Email); err != nil {
+		return "", err
+	}
+	return message(ctx, s.client, &request{method: http.MethodPost, path: "/summaries", body: req})
+}

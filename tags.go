@@ -1,0 +1,52 @@
+package dmchamp
+
+import (
+	"context"
+	"net/http"
+)
+
+// TagsService lists tags and tags contacts.
+type TagsService struct {
+	client *Client
+}
+
+// AssignTagRequest names a tag and a contact: set Tag and exactly one of
+// PhoneNumber and Email.
+type AssignTagRequest struct {
+	Tag         string `url:"tag"`                   // created if it does not exist
+	PhoneNumber string `url:"phoneNumber,omitempty"` // with country code
+	Email       string `url:"email,omitempty"`       // the contact's email address
+}
+
+// List returns every tag of the account.
+//
+// API: GET /tags
+func (s *TagsService) List(ctx context.Context) ([]Tag, error) {
+	tags, err := do[[]Tag](ctx, s.client, &request{method: http.MethodGet, path: "/tags"}, bare)
+	if err != nil {
+		return nil, err
+	}
+	return *tags, nil
+}
+
+// Assign tags a contact, creating the tag if needed, and returns the
+// server's message, if any. As documented, every parameter travels in the
+// query string.
+//
+// API: POST /tags
+func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest) (string, error) {
+	if req == nil {
+		return "", invalid("Tag", "required")
+	}
+	if err := required("Tag", req.Tag); err != nil {
+		return "", err
+	}
+	if err := phoneOrEmail(req.PhoneNumber, req.Email); err != nil {
+		return "", err
+	}
+	q, err := values(req)
+	if err != nil {
+		return "", err
+	}
+	return message(ctx, s.client, &request{method: http.MethodPost, path: "/tags", query: q})
+}

@@ -1,0 +1,56 @@
+package dmchamp
+
+import (
+	"net/mail"
+	"regexp"
+)
+
+var (
+	// contactPhone is what the contact endpoints accept: an optional "+"
+	// and 7 to 15 digits, country code included.
+	contactPhone = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
+	// e164 is the strict form WhatsApp Web requires.
+	e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+)
+
+// checkPhone validates a contact phone number. Numbers are sent as given.
+func checkPhone(field, v string) error {
+	if !contactPhone.MatchString(v) {
+		return invalid(field, "%q is not a phone number with country code (an optional + and 7 to 15 digits)", v)
+	}
+	return nil
+}
+
+func checkE164(field, v string) error {
+	if !e164.MatchString(v) {
+		return invalid(field, "%q is not an E.164 phone number such as +14155550123", v)
+	}
+	return nil
+}
+
+func checkEmail(field, v string) error {
+	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+		return invalid(field, "%q is not an email address", v)
+	}
+	return nil
+}
+
+// phoneOrEmail checks that exactly one of phone and email is set, and valid.
+func phoneOrEmail(phone, email string) error {
+	switch {
+	case phone != "" && email != "":
+		return invalid("PhoneNumber", "set PhoneNumber or Email, not both")
+	case phone != "":
+		return checkPhone("PhoneNumber", phone)
+	case email != "":
+		return checkEmail("Email", email)
+	}
+	return invalid("PhoneNumber", "set PhoneNumber or Email")
+}
+
+func required(field, v string) error {
+	if v == "" {
+		return invalid(field, "required")
+	}
+	return nil
+}
