@@ -1,0 +1,156 @@
+package dmchamp
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDoJSON(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    testBaseURL + "/contacts/lists/remove",
+		query:  withKey(url.Values{"dryRun": {"true"}}),
+		body:   `{"contactId":"aB3dE5fG7hJ9kL1mN2pQ","listId":"Lst8Hq2Wn4Xc6Vb1Mz3K"}`,
+		header: noAuth,
+	}, jsonReply(200, `{"success":true,"message":"Contact removed from list"}`))
+
+	var out struct {
+		Success bool   `json:"success"`
+		Message string `json:"message"`
+	}
+	err := c.Do(t.Context(), &Request{
+		Method: http.MethodPost,
+		Path:   "/contacts/lists/remove",
+		Query:  url.Values{"dryRun": {"true"}},
+		Body:   map[string]string{"contactId": "aB3dE5fG7hJ9kL1mN2pQ", "listId": "Lst8Hq2Wn4Xc6Vb1Mz3K"},
+	}, &out)
+	require.NoError(t, err)
+	assert.True(t, out.Success)
+	assert.Equal(t, "Contact removed from list", out.Message)
+}
+
+func TestDoRawBytesAndPublic(t *testing.T) {
+	c, mt := setupBare(t)
+	html := "<!DOCTYPE html><html><body><div id=\"dmchamp-chat\"></div></body></html>"
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testBaseURL + "/chat-widget/cfg%2F123",
+		query:  url.Values{},
+	}, httpmock.NewStringResponder(200, html))
+
+	var page []byte
+	err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/chat-widget/" + url.PathEscape("cfg/123"), Public: true}, &page)
+	require.NoError(t, err)
+	assert.Equal(t, html, string(page))
+}
+
+func TestDoNilOutAndEmptyBody(t *testing.T) {
+	c, mt := setup(t)
+	mt.RegisterResponderWithQuery(http.MethodDelete, testBaseURL+"/contacts/lists", withKey(nil), httpmock.NewStringResponder(204, ""))
+	require.NoError(t, c.Do(t.Context(), &Request{Method: http.MethodDelete, Path: "/contacts/lists"}, nil))
+
+	var raw json.RawMessage
+	require.NoError(t, c.Do(t.Context(), &Request{Method: http.MethodDelete, Path: "/contacts/lists"}, &raw))
+	assert.Nil(t, raw, "an empty body leaves out untouched")
+}
+
+func TestDoSessionAPI(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    testSessionsURL + "/chatbots",
+		query:  url.Values{"limit": {"5"}},
+		header: bearer,
+	}, jsonReply(200, `{"success":true,"data":{"results":[]}}`))
+
+	var out map[string]any
+	err := c.Do(t.Context(), &Request{Method: "get", Path: "/chatbots", Query: url.Values{"limit": {"5"}}, SessionAPI: true}, &out)
+	require.NoError(t, err)
+	assert.Equal(t, true, out["success"])
+}
+
+func TestDoErrors(t *testing.T) {
+	t.Run("success false on 200", func(t *testing.T) {
+		c, mt := setup(t)
+		mt.RegisterResponderWithQuery(http.MethodPost, testBaseURL+"/appointments", withKey(nil),
+			jsonReply(200, `{"success":false,"error_code":409,"error":"Slot taken"}`))
+		var out map[string]any
+		err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/appointments", Body: map[string]string{}}, &out)
+		assert.ErrorIs(t, err, ErrConflict)
+		assert.Nil(t, out)
+		// Also with raw bytes and with no out.
+		var raw []byte
+		assert.ErrorIs(t, c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/appointments"}, &raw), ErrConflict)
+		assert.ErrorIs(t, c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/appointments"}, nil), ErrConflict)
+	})
+
+	t.Run("error status", func(t *testing.T) {
+		c, mt := setup(t)
+		mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/contacts/messages/x", withKey(nil),
+			jsonReply(404, `{"success":false,"message":"Contact not found"}`))
+		err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/contacts/messages/x"}, nil)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "Contact not found", apiErr.Message)
+		assert.Equal(t, "/v1/contacts/messages/x", apiErr.Path)
+		assert.ErrorIs(t, err, ErrNotFound)
+	})
+
+	t.Run("undecodable body", func(t *testing.T) {
+		c, mt := setup(t)
+		mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/x", withKey(nil), jsonReply(200, `{"count":"many"}`))
+		var out struct {
+			Count int `json:"count"`
+		}
+		err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, &out)
+		assert.ErrorIs(t, err, ErrInvalidResponse)
+	})
+
+	t.Run("retries follow the method", func(t *testing.T) {
+		c, mt := setup(t)
+		mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/x", withKey(nil), jsonReply(503, `{}`))
+		mt.RegisterResponderWithQuery(http.MethodPost, testBaseURL+"/x", withKey(nil), jsonReply(503, `{}`))
+		assert.ErrorIs(t, c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/x"}, nil), ErrServer)
+		assert.ErrorIs(t, c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x"}, nil), ErrServer)
+		assert.Equal(t, 1+DefaultRetryMax+1, mt.GetTotalCallCount())
+	})
+}
+
+func TestDoValidation(t *testing.T) {
+	cases := []struct {
+		req   *Request
+		field string
+	}{
+		{nil, "request"},
+		{&Request{Path: "/x"}, "Method"},
+		{&Request{Method: "GET POST", Path: "/x"}, "Method"},
+		{&Request{Method: http.MethodGet, Path: "x"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: ""}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/x?apiKey=1"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/x#y"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/a/../otp"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/a/./b"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/.."}, "Path"},
+	}
+	for _, tc := range cases {
+		c, mt := setup(t)
+		err := c.Do(t.Context(), tc.req, nil)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%+v", tc.req)
+		assert.Equal(t, tc.field, ve.Field)
+		assert.Zero(t, mt.GetTotalCallCount())
+	}
+
+	c, mt := setupBare(t)
+	err := c.Do(t.Context(), &Request{Method: http.MethodGet, Path: "/tags"}, nil)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve, "a non-public endpoint needs a credential")
+	assert.Zero(t, mt.GetTotalCallCount())
+}
