@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOption
 			return
 		}
 		body, err := s.client.stream(ctx, &request{
-			method: http.MethodGet, path: "/agencies/usage/export", query: q, apiKeyOnly: true,
+			method: http.MethodGet, path: "/agencies/usage/export", query: q, apiKeyOnly: true, accept: "text/csv",
 		})
 		if err != nil {
 			yield(nil, err)
@@ -159,7 +160,7 @@ func parseUsageRow(rec []string, idx []int) (*UsageRow, error) {
 	if row.Date, err = parseReportDate(field(3)); err != nil {
 		return nil, err
 	}
-	if row.Amount, err = strconv.ParseFloat(field(4), 64); err != nil {
+	if row.Amount, err = strconv.ParseFloat(field(4), 64); err != nil || math.IsNaN(row.Amount) || math.IsInf(row.Amount, 0) {
 		return nil, fmt.Errorf("column Amount: %q is not a number", field(4))
 	}
 	if row.CustomKeysUsed, err = parseReportBool(field(9)); err != nil {

@@ -80,6 +80,7 @@ func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOpt
 		return nil, err
 	}
 	r.query.Set("format", "txt")
+	r.accept = "text/plain"
 	return s.client.stream(ctx, r)
 }
 

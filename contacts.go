@@ -123,7 +123,8 @@ func (s *ContactsService) Get(ctx context.Context, opts *GetContactOptions) (*Co
 // Create creates a contact, and adds it to ListID or ListIDs if set: if a
 // list does not exist or may not be used, the contact is not created. A
 // contact that already exists is an *APIError matching ErrConflict (the API
-// answers HTTP 409, or HTTP 200 with error_code 409).
+// answers HTTP 409, or HTTP 200 with error_code 409); the existing contact's
+// id, when the server sends it, is in the error's Body.
 //
 // API: POST /contacts
 func (s *ContactsService) Create(ctx context.Context, req *CreateContactRequest) (*CreatedContact, error) {
@@ -258,7 +259,7 @@ func (c *CreatedContact) UnmarshalJSON(b []byte) error {
 	if aux.Contact != nil {
 		contact = *aux.Contact
 	}
-	c.ContactID = cmp.Or(data.ContactID, aux.ContactID, aux.ContactID2, contact.ID, aux.ID)
+	c.ContactID = cmp.Or(data.ContactID, data.ContactID2, data.ID, aux.ContactID, aux.ContactID2, contact.ContactID, contact.ID, aux.ID)
 	c.Message = cmp.Or(data.Message, aux.Message)
 	if c.ContactID == "" {
 		return errNoContactID

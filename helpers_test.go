@@ -86,7 +86,7 @@ type want struct {
 func expect(t *testing.T, mt *httpmock.MockTransport, w want, resp httpmock.Responder) {
 	t.Helper()
 	check := func(req *http.Request) (*http.Response, error) {
-		assert.Equal(t, "application/json", req.Header.Get("Accept"))
+		assert.Equal(t, wantAccept(req), req.Header.Get("Accept"))
 		assert.True(t, strings.HasPrefix(req.Header.Get("User-Agent"), "dmchamp-go/"), req.Header.Get("User-Agent"))
 		for k, v := range w.header {
 			assert.Equal(t, v, req.Header.Values(k), "header %s", k)
@@ -109,6 +109,18 @@ func expect(t *testing.T, mt *httpmock.MockTransport, w want, resp httpmock.Resp
 		return
 	}
 	mt.RegisterResponderWithQuery(w.method, w.url, w.query, check)
+}
+
+// wantAccept is the Accept header a request must carry: CSV for the usage
+// report, text for the txt chat export, else JSON.
+func wantAccept(req *http.Request) string {
+	switch {
+	case strings.HasSuffix(req.URL.Path, "/agencies/usage/export"):
+		return "text/csv"
+	case req.URL.Query().Get("format") == "txt":
+		return "text/plain"
+	}
+	return "application/json"
 }
 
 // withKey returns q plus the API key.
@@ -137,6 +149,25 @@ func ts(s string) time.Time {
 func tsp(s string) *time.Time {
 	t := ts(s)
 	return &t
+}
+
+// sentinels are every sentinel error of the package.
+var sentinels = []error{
+	ErrBadRequest, ErrUnauthorized, ErrPaymentRequired, ErrForbidden, ErrNotFound,
+	ErrConflict, ErrRateLimited, ErrServer, ErrInvalidResponse,
+}
+
+// onlySentinel checks that err matches target and no other sentinel; a nil
+// target means none.
+func onlySentinel(t *testing.T, err, target error) {
+	t.Helper()
+	for _, s := range sentinels {
+		if s == target {
+			assert.ErrorIs(t, err, s)
+		} else {
+			assert.NotErrorIs(t, err, s)
+		}
+	}
 }
 
 // logBuffer is a concurrency-safe log sink.

@@ -3,6 +3,8 @@ package dmchamp
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 )
 
@@ -34,7 +36,8 @@ type CustomChannelData struct {
 }
 
 // IncomingCustomChannel hands an inbound custom-channel message to DM Champ,
-// which queues it for the AI agent, and returns the queued message's id.
+// which queues it for the AI agent, and returns the queued message's id. An
+// answer without that id is an *APIError matching ErrInvalidResponse.
 //
 // API: POST /incoming-custom-channel-message
 func (s *MessagesService) IncomingCustomChannel(ctx context.Context, msg *CustomChannelMessage) (string, error) {
@@ -46,11 +49,27 @@ func (s *MessagesService) IncomingCustomChannel(ctx context.Context, msg *Custom
 	}
 	body := *msg
 	body.MessageType = cmp.Or(body.MessageType, "text")
-	out, err := do[struct {
-		MessageID string `json:"messageId"`
-	}](ctx, s.client, &request{method: http.MethodPost, path: "/incoming-custom-channel-message", body: body}, flat)
+	out, err := do[queuedMessage](ctx, s.client, &request{method: http.MethodPost, path: "/incoming-custom-channel-message", body: body}, flat)
 	if err != nil {
 		return "", err
 	}
 	return out.MessageID, nil
+}
+
+// queuedMessage is the answer of IncomingCustomChannel.
+type queuedMessage struct {
+	MessageID string `json:"messageId"`
+}
+
+var errNoMessageID = errors.New("no messageId in the answer")
+
+func (q *queuedMessage) UnmarshalJSON(b []byte) error {
+	type plain queuedMessage
+	if err := json.Unmarshal(b, (*plain)(q)); err != nil {
+		return err
+	}
+	if q.MessageID == "" {
+		return errNoMessageID
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,7 +92,7 @@ var typedMethods = []struct {
 	}},
 	{"SubAccounts.Create", http.MethodPost, func(ctx context.Context, c *Client) error {
 		_, err := c.SubAccounts.Create(ctx, &CreateSubAccountRequest{
-			Email: "ops@acme.example", FirstName: "Ana", LastName: "Ruiz", UsageLimits: UsageLimits{MonthlyCredits: 100},
+			Email: "ops@acme.example", FirstName: "Ana", LastName: "Ruiz", UsageLimits: SubAccountLimits{MonthlyCredits: 100},
 		})
 		return err
 	}},
@@ -198,6 +199,22 @@ func TestEveryTypedMethodHonoursContext(t *testing.T) {
 		err := m.call(ctx, c)
 		cancel()
 		assert.ErrorIs(t, err, context.DeadlineExceeded, m.name)
+		assert.Zero(t, mt.GetTotalCallCount(), m.name)
+	}
+}
+
+// TestEveryDMChampMethodNeedsCredential checks that every DM Champ method,
+// but the public OTP endpoint, refuses to send without a credential.
+func TestEveryDMChampMethodNeedsCredential(t *testing.T) {
+	for _, m := range typedMethods {
+		if strings.HasPrefix(m.name, "Sessions.") || m.name == "OTP.Generate" {
+			continue
+		}
+		c, mt := setupBare(t)
+		err := m.call(t.Context(), c)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, m.name)
+		assert.Equal(t, "credentials", ve.Field, m.name)
 		assert.Zero(t, mt.GetTotalCallCount(), m.name)
 	}
 }

@@ -39,6 +39,9 @@ type OTP struct {
 // DM Champ.
 //
 // API: GET /otp/generate
+//
+// The secret is sent normalized: upper case, without spaces, hyphens or
+// padding.
 func (s *OTPService) Generate(ctx context.Context, secret string) (*OTP, error) {
 	if _, err := totpKey(secret); err != nil {
 		return nil, err
@@ -46,14 +49,14 @@ func (s *OTPService) Generate(ctx context.Context, secret string) (*OTP, error) 
 	return do[OTP](ctx, s.client, &request{
 		method:      http.MethodGet,
 		path:        "/otp/generate",
-		secretQuery: url.Values{"secret": {secret}},
+		secretQuery: url.Values{"secret": {normalizeSecret(secret)}},
 		public:      true,
 	}, flat)
 }
 
 // TOTP computes the code of a base32 TOTP secret at a given time, locally,
 // as DM Champ does (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps). Case,
-// spaces and padding in the secret do not matter.
+// spaces, hyphens and padding in the secret do not matter.
 func TOTP(secret string, at time.Time) (*OTP, error) {
 	key, err := totpKey(secret)
 	if err != nil {
@@ -87,12 +90,23 @@ func totp(key []byte, counter uint64, digits int) string {
 
 var base32NoPad = base32.StdEncoding.WithPadding(base32.NoPadding)
 
+// normalizeSecret returns a base32 secret in upper case, without spaces,
+// hyphens or padding.
+func normalizeSecret(secret string) string {
+	s := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(secret))
+	return strings.TrimRight(s, "=")
+}
+
 // totpKey decodes a base32 secret. Errors never repeat the secret.
 func totpKey(secret string) ([]byte, error) {
-	s := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(secret))
-	s = strings.TrimRight(s, "=")
+	s := normalizeSecret(secret)
 	if s == "" {
 		return nil, invalid("secret", "must not be empty")
+	}
+	// RFC 4648: a base32 text of 1, 3 or 6 characters past a multiple of 8
+	// cannot come from whole bytes.
+	if n := len(s) % 8; n == 1 || n == 3 || n == 6 {
+		return nil, invalid("secret", "is not base32: its length is impossible")
 	}
 	key, err := base32NoPad.DecodeString(s)
 	if err != nil {
@@ -110,8 +124,8 @@ func (o *OTP) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	if aux.Code == "" {
-		return fmt.Errorf("dmchamp: no current_otp in the answer")
+	if aux.Code == "" || strings.Trim(aux.Code, "0123456789") != "" {
+		return fmt.Errorf("dmchamp: current_otp is missing or not digits")
 	}
 	secs, err := aux.ExpiresIn.Float64()
 	if aux.ExpiresIn != "" && (err != nil || secs < 0 || secs > totpStep) {

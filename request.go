@@ -2,11 +2,13 @@ package dmchamp
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -32,6 +34,7 @@ type request struct {
 	public      bool       // a DM Champ endpoint that needs no credential
 	apiKeyOnly  bool       // an agency-only endpoint: userId is not accepted
 	emptyOK     bool       // a flat answer may have an empty body
+	accept      string     // the Accept header; "" means application/json
 }
 
 // shape says where a 2xx body carries the result.
@@ -121,20 +124,33 @@ func decodeFlat(b []byte, out any, emptyOK bool) (*errorBody, error) {
 }
 
 // stream performs the call and returns the 2xx body for the caller to read
-// and close. Closing drains what is left so the connection can be reused.
+// and close. Closing drains what is left so the connection can be reused. A
+// JSON answer reporting a failure is an *APIError, as elsewhere.
 func (c *Client) stream(ctx context.Context, r *request) (io.ReadCloser, error) {
-	resp, _, err := c.send(ctx, r)
+	resp, cl, err := c.send(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return drainingBody{resp.Body}, nil
+	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "application/json" {
+		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		if eb := failureIn(head); eb != nil {
+			drainClose(resp.Body)
+			return nil, c.apiError(cl, resp, head, eb)
+		}
+		return drainingBody{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}, nil
+	}
+	return drainingBody{resp.Body, resp.Body}, nil
 }
 
-type drainingBody struct{ io.ReadCloser }
+// drainingBody reads a response body and drains it on Close.
+type drainingBody struct {
+	io.Reader
+	body io.ReadCloser
+}
 
 func (b drainingBody) Close() error {
-	_, _ = io.CopyN(io.Discard, b.ReadCloser, maxDrain)
-	return b.ReadCloser.Close()
+	_, _ = io.CopyN(io.Discard, b.body, maxDrain)
+	return b.body.Close()
 }
 
 // send performs the call, with retries, and returns the final response if
@@ -172,7 +188,7 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, *call, e
 	if err != nil {
 		return nil, cl, fmt.Errorf("dmchamp: %s %s: %w", cl.method, cl.path, err)
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", cmp.Or(r.accept, "application/json"))
 	req.Header.Set("User-Agent", c.userAgent)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")

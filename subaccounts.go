@@ -49,19 +49,27 @@ type UsageLimits struct {
 // CreateSubAccountRequest is the body of Create. Email, FirstName, LastName
 // and UsageLimits.MonthlyCredits (at least 1) are required.
 type CreateSubAccountRequest struct {
-	Email        string      `json:"email"`                   // login email
-	FirstName    string      `json:"first_name"`              // owner's first name
-	LastName     string      `json:"last_name"`               // owner's last name
-	BusinessName string      `json:"business_name,omitempty"` // company name
-	Description  string      `json:"description,omitempty"`   // free text
-	AddressLine  string      `json:"address_line,omitempty"`  // street address
-	City         string      `json:"city,omitempty"`          // city
-	Country      string      `json:"country,omitempty"`       // ISO code, e.g. "US"
-	PostalCode   string      `json:"postal_code,omitempty"`   // postal code
-	State        string      `json:"state,omitempty"`         // state or region
-	TimeZoneID   string      `json:"time_zone_id,omitempty"`  // IANA zone, e.g. "America/Los_Angeles"
-	Language     string      `json:"language,omitempty"`      // e.g. "en"
-	UsageLimits  UsageLimits `json:"usage_limits"`            // MonthlyCredits, Credits, RollOverToNextMonth
+	Email        string           `json:"email"`                   // login email
+	FirstName    string           `json:"first_name"`              // owner's first name
+	LastName     string           `json:"last_name"`               // owner's last name
+	BusinessName string           `json:"business_name,omitempty"` // company name
+	Description  string           `json:"description,omitempty"`   // free text
+	AddressLine  string           `json:"address_line,omitempty"`  // street address
+	City         string           `json:"city,omitempty"`          // city
+	Country      string           `json:"country,omitempty"`       // ISO code, e.g. "US"
+	PostalCode   string           `json:"postal_code,omitempty"`   // postal code
+	State        string           `json:"state,omitempty"`         // state or region
+	TimeZoneID   string           `json:"time_zone_id,omitempty"`  // IANA zone, e.g. "America/Los_Angeles"
+	Language     string           `json:"language,omitempty"`      // e.g. "en"
+	UsageLimits  SubAccountLimits `json:"usage_limits"`            // the credits granted
+}
+
+// SubAccountLimits are the credits granted to a new sub-account. All three
+// fields are sent, zero values included.
+type SubAccountLimits struct {
+	MonthlyCredits      int  `json:"monthly_credits"`         // granted each month, at least 1
+	Credits             int  `json:"credits"`                 // initial balance, taken from the agency's
+	RollOverToNextMonth bool `json:"roll_over_to_next_month"` // unused credits carry over
 }
 
 // AddCreditsRequest is the body of AddCredits.

@@ -24,7 +24,7 @@ type GenerateSummaryRequest struct {
 // API: POST /summaries
 func (s *SummariesService) Generate(ctx context.Context, req *GenerateSummaryRequest) (string, error) {
 	if req == nil {
-		return "", invalid("PhoneNumber", "set PhoneNumber or Email")
+		return "", invalid("request", "must not be nil")
 	}
 	if err := phoneOrEmail(req.PhoneNumber, req.Email); err != nil {
 		return "", err

@@ -36,7 +36,7 @@ func (s *TagsService) List(ctx context.Context) ([]Tag, error) {
 // API: POST /tags
 func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest) (string, error) {
 	if req == nil {
-		return "", invalid("Tag", "required")
+		return "", invalid("request", "must not be nil")
 	}
 	if err := required("Tag", req.Tag); err != nil {
 		return "", err

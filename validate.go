@@ -3,6 +3,7 @@ package dmchamp
 import (
 	"net/mail"
 	"regexp"
+	"strings"
 )
 
 var (
@@ -49,7 +50,7 @@ func phoneOrEmail(phone, email string) error {
 }
 
 func required(field, v string) error {
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return invalid(field, "required")
 	}
 	return nil

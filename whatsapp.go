@@ -51,8 +51,9 @@ func (s *WhatsAppTemplatesService) List(ctx context.Context) ([]WhatsAppTemplate
 
 // Send sends a template to a contact, even when the 24-hour chat window is
 // closed, and reopens the chat session. It returns the server's
-// confirmation. Template variables ({{first_name}}, ...) are filled in by
-// DM Champ.
+// confirmation, or "" when the answer's data is not a text: the send
+// succeeded either way. Template variables ({{first_name}}, ...) are filled
+// in by DM Champ.
 //
 // API: POST /whatsapp-templates/send
 func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, templateID string) (string, error) {
@@ -66,11 +67,11 @@ func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, template
 		ContactID          string `json:"contactId"`
 		WhatsappTemplateID string `json:"whatsappTemplateId"`
 	}{contactID, templateID}
-	confirmation, err := do[string](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-templates/send", body: body}, inData)
+	data, err := do[json.RawMessage](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-templates/send", body: body}, inData)
 	if err != nil {
 		return "", err
 	}
-	return *confirmation, nil
+	return jsonString(*data), nil
 }
 
 // Send sends a text to a phone number through WhatsApp Web, creating the

@@ -1,0 +1,231 @@
+package dmchamp
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const summariesURL = testBaseURL + "/summaries"
+
+func TestSummariesGeneratePhone(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+		header: noAuth,
+	}, reply(t, 200, "summaries/generate.json"))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	require.NoError(t, err)
+	assert.Equal(t, "Summary generation initiated successfully", got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestSummariesGeneratePhoneWithoutPlus(t *testing.T) {
+	c, mt := setup(t)
+	// Sent as given: no "+" is added.
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"447700900123"}`,
+	}, reply(t, 200, "summaries/generate.json"))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "447700900123"})
+	require.NoError(t, err)
+	assert.Equal(t, "Summary generation initiated successfully", got)
+}
+
+func TestSummariesGenerateEmail(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"email":"maria.gonzalez@example.com"}`,
+		header: noAuth,
+	}, reply(t, 200, "summaries/generate.json"))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{Email: "maria.gonzalez@example.com"})
+	require.NoError(t, err)
+	assert.Equal(t, "Summary generation initiated successfully", got)
+}
+
+func TestSummariesGenerateWithUserID(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  url.Values{"userId": {testUserID}},
+		body:   `{"email":"priya.r@example.in"}`,
+	}, reply(t, 200, "summaries/generate.json"))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{Email: "priya.r@example.in"})
+	require.NoError(t, err)
+	assert.Equal(t, "Summary generation initiated successfully", got)
+}
+
+func TestSummariesGenerateEmptyAnswer(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+	}, httpmock.NewStringResponder(200, ""))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	require.NoError(t, err, "an empty 2xx body is accepted")
+	assert.Empty(t, got)
+}
+
+func TestSummariesGenerateFailureOn200(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+	}, jsonReply(200, `{"success":false,"message":"Contact has no conversation to summarize"}`))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	assert.Empty(t, got)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.Equal(t, "Contact has no conversation to summarize", apiErr.Message)
+	assert.NotErrorIs(t, err, ErrInvalidResponse)
+}
+
+func TestSummariesGenerateInvalidResponse(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+	}, jsonReply(200, `{"success":true,"message":["queued"]}`))
+
+	_, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	assert.ErrorIs(t, err, ErrInvalidResponse)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestSummariesGenerateValidation(t *testing.T) {
+	cases := []struct {
+		name  string
+		req   *GenerateSummaryRequest
+		field string
+	}{
+		{"nil request", nil, "request"},
+		{"neither", &GenerateSummaryRequest{}, "PhoneNumber"},
+		{"both", &GenerateSummaryRequest{PhoneNumber: "+34612345678", Email: "maria.gonzalez@example.com"}, "PhoneNumber"},
+		{"phone with spaces", &GenerateSummaryRequest{PhoneNumber: "+34 612 345 678"}, "PhoneNumber"},
+		{"phone with dashes", &GenerateSummaryRequest{PhoneNumber: "+1-415-555-0123"}, "PhoneNumber"},
+		{"phone too short", &GenerateSummaryRequest{PhoneNumber: "+123456"}, "PhoneNumber"},
+		{"phone too long", &GenerateSummaryRequest{PhoneNumber: "+1234567890123456"}, "PhoneNumber"},
+		{"phone with letters", &GenerateSummaryRequest{PhoneNumber: "+3461234567a"}, "PhoneNumber"},
+		{"email without domain", &GenerateSummaryRequest{Email: "maria@"}, "Email"},
+		{"email without at", &GenerateSummaryRequest{Email: "maria.gonzalez.example.com"}, "Email"},
+		{"email with display name", &GenerateSummaryRequest{Email: "Maria <maria.gonzalez@example.com>"}, "Email"},
+		{"email with spaces", &GenerateSummaryRequest{Email: " maria.gonzalez@example.com"}, "Email"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			got, err := c.Summaries.Generate(t.Context(), tc.req)
+			assert.Empty(t, got)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+func TestSummariesGenerateErrors(t *testing.T) {
+	cases := []struct {
+		status  int
+		fixture string
+		target  error
+		message string
+	}{
+		{400, "summaries/error_400.json", ErrBadRequest, "Either phoneNumber or email is required"},
+		{401, "summaries/error_401.json", ErrUnauthorized, "Invalid API key"},
+		{404, "summaries/error_404.json", ErrNotFound, "Contact not found"},
+		{500, "summaries/error_500.json", ErrServer, "Failed to publish summary request"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    summariesURL,
+				query:  withKey(nil),
+				body:   `{"email":"maria.gonzalez@example.com"}`,
+			}, reply(t, tc.status, tc.fixture))
+
+			got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{Email: "maria.gonzalez@example.com"})
+			assert.Empty(t, got)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Zero(t, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			assert.Equal(t, http.MethodPost, apiErr.Method)
+			assert.Equal(t, "/v1/summaries", apiErr.Path)
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
+			assert.ErrorIs(t, err, tc.target)
+			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrServer, ErrInvalidResponse} {
+				if !errors.Is(other, tc.target) {
+					assert.NotErrorIs(t, err, other)
+				}
+			}
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST is sent once")
+		})
+	}
+}
+
+func TestSummariesGenerateBareStringErrorMessage(t *testing.T) {
+	// The bare string bodies of 400 and 401 become the error's message.
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+	}, reply(t, 401, "summaries/error_401.json"))
+
+	_, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	require.Error(t, err)
+	assert.Equal(t, "dmchamp: POST /v1/summaries: HTTP 401 Unauthorized: Invalid API key", err.Error())
+	assert.NotContains(t, err.Error(), testAPIKey)
+}
+
+func TestSummariesGenerateConnectionRefusedIsRetried(t *testing.T) {
+	// A POST that never reached the server is safe to send again.
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    summariesURL,
+		query:  withKey(nil),
+		body:   `{"phoneNumber":"+34612345678"}`,
+	}, httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}).
+		Then(reply(t, 200, "summaries/generate.json")))
+
+	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	require.NoError(t, err)
+	assert.Equal(t, "Summary generation initiated successfully", got)
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+}

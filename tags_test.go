@@ -1,0 +1,251 @@
+package dmchamp
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var tgTagsURL = testBaseURL + "/tags"
+
+// ---- List ----
+
+func TestTagsList(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    tgTagsURL,
+		query:  withKey(nil),
+		header: noAuth,
+	}, reply(t, 200, "tags/list.json"))
+
+	got, err := c.Tags.List(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []Tag{
+		{Name: "appointment-booked", Description: "Booked a visit through the AI agent"},
+		{Name: "vip", Description: "Returning patient"},
+		{Name: "no-show", Description: "Missed an appointment without cancelling"},
+		{Name: "spanish-speaker"},
+		{Name: "Hot Lead & VIP"},
+	}, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestTagsListEmpty(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    tgTagsURL,
+		query:  withKey(nil),
+	}, reply(t, 200, "tags/list_empty.json"))
+
+	got, err := c.Tags.List(t.Context())
+	require.NoError(t, err)
+	assert.NotNil(t, got)
+	assert.Equal(t, []Tag{}, got)
+}
+
+func TestTagsListStrings(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    tgTagsURL,
+		query:  withKey(nil),
+	}, jsonReply(200, `["vip",{"name":"no-show","description":"Missed an appointment without cancelling"}]`))
+
+	got, err := c.Tags.List(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []Tag{{Name: "vip"}, {Name: "no-show", Description: "Missed an appointment without cancelling"}}, got)
+}
+
+func TestTagsListWithUserID(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    tgTagsURL,
+		query:  url.Values{"userId": {testUserID}},
+		header: noAuth,
+	}, reply(t, 200, "tags/list.json"))
+
+	got, err := c.Tags.List(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, got, 5)
+}
+
+func TestTagsListErrors(t *testing.T) {
+	cases := []struct {
+		name    string
+		status  int
+		body    string
+		code    int
+		message string
+		target  error
+	}{
+		{"401 bare string", 401, string(fixture(t, "tags/error_401.json")), 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized},
+		{"error envelope on 200", 200, `{"success":false,"error_code":401,"error":"Invalid API key"}`, 401, "Invalid API key", ErrUnauthorized},
+		{"object instead of array", 200, `{"success":true,"tags":[{"name":"vip"}]}`, 0, "", ErrInvalidResponse},
+		{"truncated array", 200, `[{"name":"vip"},{"name":"no-`, 0, "", ErrInvalidResponse},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodGet,
+				url:    tgTagsURL,
+				query:  withKey(nil),
+			}, jsonReply(tc.status, tc.body))
+
+			got, err := c.Tags.List(t.Context())
+			assert.Nil(t, got)
+			apiErr := ctAPIError(t, err, tc.status, tc.code, tc.message, http.MethodGet, "/v1/tags", tc.target)
+			assert.Equal(t, tc.body, string(apiErr.Body))
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestTagsListServerErrorIsRetried(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    tgTagsURL,
+		query:  withKey(nil),
+	}, reply(t, 502, "tags/error_500.json").Then(reply(t, 200, "tags/list_empty.json")))
+
+	got, err := c.Tags.List(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []Tag{}, got)
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+}
+
+// ---- Assign ----
+
+func TestTagsAssignByPhone(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    tgTagsURL,
+		query:  withKey(url.Values{"tag": {"vip"}, "phoneNumber": {"+34612345678"}}),
+		body:   "", // everything travels in the query
+		header: noAuth,
+	}, reply(t, 200, "tags/assign.json"))
+
+	msg, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678"})
+	require.NoError(t, err)
+	assert.Equal(t, "Tag 'vip' assigned to contact successfully", msg)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestTagsAssignByEmailWithEmptyAnswer(t *testing.T) {
+	c, mt := setup(t)
+	// A "+" in the email and "&" in the tag must survive query encoding.
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    tgTagsURL,
+		query:  withKey(url.Values{"tag": {"Hot Lead & VIP"}, "email": {"maria+promo@example.com"}}),
+		header: noAuth,
+	}, jsonReply(200, ""))
+
+	msg, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "Hot Lead & VIP", Email: "maria+promo@example.com"})
+	require.NoError(t, err)
+	assert.Empty(t, msg)
+}
+
+func TestTagsAssignSuccessShapes(t *testing.T) {
+	cases := []struct {
+		body, msg string
+	}{
+		{string(fixture(t, "tags/assign.json")), "Tag 'vip' assigned to contact successfully"},
+		{`{"success":true}`, ""},
+		{"", ""},
+		{"  \n", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.body, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    tgTagsURL,
+				query:  withKey(url.Values{"tag": {"vip"}, "phoneNumber": {"34612345678"}}),
+			}, jsonReply(200, tc.body))
+
+			msg, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "vip", PhoneNumber: "34612345678"})
+			require.NoError(t, err)
+			assert.Equal(t, tc.msg, msg)
+		})
+	}
+}
+
+func TestTagsAssignWithUserID(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    tgTagsURL,
+		query:  url.Values{"tag": {"no-show"}, "email": {"priya.r@example.in"}, "userId": {testUserID}},
+	}, reply(t, 200, "tags/assign.json"))
+
+	_, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "no-show", Email: "priya.r@example.in"})
+	require.NoError(t, err)
+}
+
+func TestTagsAssignValidation(t *testing.T) {
+	cases := []struct {
+		name  string
+		req   *AssignTagRequest
+		field string
+	}{
+		{"nil", nil, "request"},
+		{"empty", &AssignTagRequest{}, "Tag"},
+		{"missing tag", &AssignTagRequest{PhoneNumber: "+34612345678"}, "Tag"},
+		{"neither identifier", &AssignTagRequest{Tag: "vip"}, "PhoneNumber"},
+		{"both identifiers", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678", Email: "maria.gonzalez@example.com"}, "PhoneNumber"},
+		{"bad phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34-612-345-678"}, "PhoneNumber"},
+		{"short phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "12345"}, "PhoneNumber"},
+		{"bad email", &AssignTagRequest{Tag: "vip", Email: "maria@@example.com"}, "Email"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			msg, err := c.Tags.Assign(t.Context(), tc.req)
+			assert.Empty(t, msg)
+			ctValidation(t, err, tc.field, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestTagsAssignErrors(t *testing.T) {
+	cases := []struct {
+		name    string
+		status  int
+		fixture string
+		code    int
+		message string
+		target  error
+	}{
+		{"400", 400, "tags/error_400.json", 400, "Tag and either phoneNumber or email are required", ErrBadRequest},
+		{"401", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized},
+		{"404", 404, "tags/error_404.json", 404, "Contact not found", ErrNotFound},
+		{"404 on 200", 200, "tags/error_404.json", 404, "Contact not found", ErrNotFound},
+		{"500 sent once", 500, "tags/error_500.json", 500, "Something went wrong while tagging the contact", ErrServer},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    tgTagsURL,
+				query:  withKey(url.Values{"tag": {"vip"}, "phoneNumber": {"+34612345678"}}),
+			}, reply(t, tc.status, tc.fixture))
+
+			msg, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678"})
+			assert.Empty(t, msg)
+			apiErr := ctAPIError(t, err, tc.status, tc.code, tc.message, http.MethodPost, "/v1/tags", tc.target)
+			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST is never sent twice")
+		})
+	}
+}

@@ -1,0 +1,525 @@
+package dmchamp
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	waTemplatesURL    = testBaseURL + "/whatsapp-templates"
+	waTemplateSendURL = testBaseURL + "/whatsapp-templates/send"
+	waWebSendURL      = testBaseURL + "/whatsapp-web/send"
+
+	waContactID  = "aB3dE5fG7hJ9kL1mN2pQ"
+	waTemplateID = "Wt4Kp8Zr2Lx6Nq1Vb9Hd"
+	waPhone      = "+34612345678"
+
+	// waText is split by the server into three WhatsApp messages.
+	waText = "Hola Maria 👋\n\nTu limpieza dental está confirmada para el jueves 26 de noviembre a las 10:00 en Clínica Dental Sonrisa, Calle Mayor 12 & Co.\n\nResponde CAMBIAR si necesitas otra hora."
+)
+
+func TestWhatsAppTemplatesList(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    waTemplatesURL,
+		query:  withKey(nil),
+		header: noAuth,
+	}, reply(t, 200, "whatsapp/templates_list.json"))
+
+	got, err := c.WhatsAppTemplates.List(t.Context())
+	require.NoError(t, err)
+
+	firestore := time.Date(2026, time.September, 14, 8, 5, 12, 250_000_000, time.UTC)
+	assert.Equal(t, []WhatsAppTemplate{
+		{
+			ID:        "Wt4Kp8Zr2Lx6Nq1Vb9Hd",
+			Name:      "appointment_reminder",
+			Status:    "approved",
+			Language:  "en_US",
+			Category:  "UTILITY",
+			CreatedAt: tsp("2026-10-02T11:24:37.512Z"),
+		},
+		{
+			ID:        "Bf7Qs3Mn5Tc1Yw8Ej2Ra",
+			Name:      "black_friday_offer",
+			Status:    "pending",
+			Language:  "en_US",
+			Category:  "MARKETING",
+			CreatedAt: &firestore, // {"_seconds":1789373112,"_nanoseconds":250000000}
+		},
+		{
+			ID:       "Hp2Dv6Gk9Ux4Lz7Ci3Ns",
+			Name:     "recordatorio_cita",
+			Status:   "approved",
+			Language: "es_ES",
+			Category: "UTILITY",
+			// createdAt: null
+		},
+		{
+			ID:       "Ky5Ar1Te8Wm3Ob6Fq0Jl",
+			Name:     "reactivacion_clientes",
+			Status:   "pending",
+			Language: "es_ES",
+			Category: "MARKETING",
+			// createdAt absent
+		},
+	}, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppTemplatesListWithUserID(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    waTemplatesURL,
+		query:  url.Values{"userId": {testUserID}},
+		header: noAuth,
+	}, reply(t, 200, "whatsapp/templates_list.json"))
+
+	got, err := c.WhatsAppTemplates.List(t.Context())
+	require.NoError(t, err)
+	assert.Len(t, got, 4)
+}
+
+func TestWhatsAppTemplatesListEmpty(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)},
+		reply(t, 200, "whatsapp/templates_empty.json"))
+
+	got, err := c.WhatsAppTemplates.List(t.Context())
+	require.NoError(t, err)
+	assert.NotNil(t, got)
+	assert.Equal(t, []WhatsAppTemplate{}, got)
+}
+
+func TestWhatsAppTemplatesListInvalidResponse(t *testing.T) {
+	cases := map[string]string{
+		"data missing":    `{"success":true}`,
+		"data not a list": `{"success":true,"data":{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd"}}`,
+		"bad createdAt":   `{"success":true,"data":[{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd","createdAt":"last tuesday"}]}`,
+	}
+	for name, body := range cases {
+		t.Run(name, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)}, jsonReply(200, body))
+
+			got, err := c.WhatsAppTemplates.List(t.Context())
+			assert.Nil(t, got)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, 200, apiErr.StatusCode)
+			assert.Error(t, apiErr.Err)
+			assert.Equal(t, body, string(apiErr.Body))
+			onlySentinel(t, err, ErrInvalidResponse)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
+		})
+	}
+}
+
+func TestWhatsAppTemplatesListErrors(t *testing.T) {
+	cases := []struct {
+		status   int
+		fixture  string
+		target   error
+		code     int
+		message  string
+		details  string
+		attempts int
+	}{
+		{400, "whatsapp/templates_error_400.json", ErrBadRequest, 0,
+			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta", "", 1},
+		// GET is retried on 500: 1 attempt + RetryMax (2) retries.
+		{500, "whatsapp/templates_error_500.json", ErrServer, 0,
+			"Failed to fetch WhatsApp templates", `{"code":"internal","message":"Failed to fetch WhatsApp templates"}`, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)},
+				reply(t, tc.status, tc.fixture))
+
+			got, err := c.WhatsAppTemplates.List(t.Context())
+			assert.Nil(t, got)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			if tc.details == "" {
+				assert.Nil(t, apiErr.Details)
+			} else {
+				assert.JSONEq(t, tc.details, string(apiErr.Details))
+			}
+			assert.Equal(t, http.MethodGet, apiErr.Method)
+			assert.Equal(t, "/v1/whatsapp-templates", apiErr.Path)
+			assert.Equal(t, tc.attempts, apiErr.Attempts)
+			assert.JSONEq(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
+			assert.NotContains(t, err.Error(), testAPIKey)
+			onlySentinel(t, err, tc.target)
+			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestWhatsAppTemplatesSend(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    waTemplateSendURL,
+		query:  withKey(nil),
+		body:   `{"contactId":"` + waContactID + `","whatsappTemplateId":"` + waTemplateID + `"}`,
+		header: noAuth,
+	}, reply(t, 200, "whatsapp/templates_send.json"))
+
+	got, err := c.WhatsAppTemplates.Send(t.Context(), waContactID, waTemplateID)
+	require.NoError(t, err)
+	assert.Equal(t, "WhatsApp template message sent successfully", got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppTemplatesSendIDsSentAsGiven(t *testing.T) {
+	// Ids go in the JSON body: nothing is escaped or rewritten.
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    waTemplateSendURL,
+		query:  withKey(nil),
+		body:   `{"contactId":"a/b?c d","whatsappTemplateId":".."}`,
+	}, reply(t, 200, "whatsapp/templates_send.json"))
+
+	_, err := c.WhatsAppTemplates.Send(t.Context(), "a/b?c d", "..")
+	require.NoError(t, err)
+}
+
+func TestWhatsAppTemplatesSendValidation(t *testing.T) {
+	cases := []struct {
+		name, contactID, templateID, field string
+	}{
+		{"empty contact", "", waTemplateID, "contactID"},
+		{"empty template", waContactID, "", "templateID"},
+		{"both empty", "", "", "contactID"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			got, err := c.WhatsAppTemplates.Send(t.Context(), tc.contactID, tc.templateID)
+			assert.Empty(t, got)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+func TestWhatsAppTemplatesSendMissingData(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodPost, url: waTemplateSendURL, query: withKey(nil),
+		body: `{"contactId":"` + waContactID + `","whatsappTemplateId":"` + waTemplateID + `"}`},
+		reply(t, 200, "whatsapp/templates_send_no_data.json"))
+
+	got, err := c.WhatsAppTemplates.Send(t.Context(), waContactID, waTemplateID)
+	assert.Empty(t, got)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.ErrorIs(t, err, errNoData)
+	onlySentinel(t, err, ErrInvalidResponse)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppTemplatesSendErrors(t *testing.T) {
+	cases := []struct {
+		status  int
+		fixture string
+		target  error
+		code    int
+		message string
+	}{
+		{400, "whatsapp/templates_error_400.json", ErrBadRequest, 0,
+			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta"},
+		{403, "whatsapp/templates_error_403.json", ErrForbidden, 403, "Twilio credentials not found"},
+		// A POST that reached the server is never sent again.
+		{500, "whatsapp/templates_send_error_500.json", ErrServer, 500, "Failed to send WhatsApp template message"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    waTemplateSendURL,
+				query:  withKey(nil),
+				body:   `{"contactId":"` + waContactID + `","whatsappTemplateId":"` + waTemplateID + `"}`,
+			}, reply(t, tc.status, tc.fixture))
+
+			got, err := c.WhatsAppTemplates.Send(t.Context(), waContactID, waTemplateID)
+			assert.Empty(t, got)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			assert.Equal(t, http.MethodPost, apiErr.Method)
+			assert.Equal(t, "/v1/whatsapp-templates/send", apiErr.Path)
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.Nil(t, apiErr.Err)
+			onlySentinel(t, err, tc.target)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "sent exactly once")
+		})
+	}
+}
+
+func waWebBody(phone, text string) string {
+	return `{"phoneNumber":` + waQuoteJSON(phone) + `,"message":` + waQuoteJSON(text) + `}`
+}
+
+// waQuoteJSON returns s as a JSON string literal, written by hand so the
+// expected body does not come from the code under test.
+func waQuoteJSON(s string) string {
+	out := []byte{'"'}
+	for _, r := range s {
+		switch r {
+		case '"':
+			out = append(out, '\\', '"')
+		case '\\':
+			out = append(out, '\\', '\\')
+		case '\n':
+			out = append(out, '\\', 'n')
+		case '\t':
+			out = append(out, '\\', 't')
+		default:
+			out = append(out, string(r)...)
+		}
+	}
+	return string(append(out, '"'))
+}
+
+func TestWhatsAppWebSend(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    waWebSendURL,
+		query:  withKey(nil),
+		body:   waWebBody(waPhone, waText),
+		header: noAuth,
+	}, reply(t, 200, "whatsapp/web_send.json"))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+	require.NoError(t, err)
+	assert.Equal(t, &WhatsAppWebResult{
+		ContactID:    "aB3dE5fG7hJ9kL1mN2pQ",
+		MessagesSent: 3,
+		TotalChunks:  3,
+		MessageIDs: []string{
+			"wamid.HBgLMzQ2MTIzNDU2NzgVAgARGBIzRUIwQzc2N0QyNkExRDdGNUEA",
+			"wamid.HBgLMzQ2MTIzNDU2NzgVAgARGBJBRjQ5QjAxRTc3QzI5RDhFMTIA",
+			"wamid.HBgLMzQ2MTIzNDU2NzgVAgARGBI0QzE4NkJGRTBEOTJBNTYwM0YA",
+		},
+		CreditsUsed: 1,
+	}, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppWebSendTextSentAsIs(t *testing.T) {
+	// Leading and trailing blank lines, tabs, quotes and backslashes are
+	// kept: the server, not the SDK, splits the text.
+	text := "\n\n  \"Quoted\"\tC:\\path\n\n\n\nlast line \n\n"
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    waWebSendURL,
+		query:  withKey(nil),
+		body:   waWebBody("+14155550123", text),
+	}, reply(t, 200, "whatsapp/web_send_new_contact.json"))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), "+14155550123", text)
+	require.NoError(t, err)
+	assert.Equal(t, &WhatsAppWebResult{
+		ContactID:    "Nw8Rt2Yu6Io0Pa4Sd9Fg",
+		MessagesSent: 1,
+		TotalChunks:  1,
+		MessageIDs:   []string{"wamid.HBgLMTQxNTU1NTAxMjMVAgARGBI5QTdEMkUzRjRCNUM2RDdFOEYA"},
+		CreditsUsed:  1,
+	}, got)
+}
+
+func TestWhatsAppWebSendAcceptsE164(t *testing.T) {
+	for _, phone := range []string{
+		"+14155550123",
+		"+34612345678",
+		"+447700900123",
+		"+12",              // shortest: country digit + 1
+		"+123456789012345", // longest: 15 digits
+	} {
+		t.Run(phone, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    waWebSendURL,
+				query:  withKey(nil),
+				body:   waWebBody(phone, "Hi"),
+			}, reply(t, 200, "whatsapp/web_send_new_contact.json"))
+
+			_, err := c.WhatsAppWeb.Send(t.Context(), phone, "Hi")
+			require.NoError(t, err)
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+		})
+	}
+}
+
+func TestWhatsAppWebSendValidation(t *testing.T) {
+	cases := []struct {
+		name, phone, text, field string
+	}{
+		{"no plus", "14155550123", "Hi", "phoneNumber"},
+		{"leading zero", "+0123456", "Hi", "phoneNumber"},
+		{"spaces", "+1 415 555 0123", "Hi", "phoneNumber"},
+		{"dashes", "+1-415-555-0123", "Hi", "phoneNumber"},
+		{"16 digits", "+1234567890123456", "Hi", "phoneNumber"},
+		{"plus only", "+", "Hi", "phoneNumber"},
+		{"one digit", "+1", "Hi", "phoneNumber"},
+		{"double plus", "++14155550123", "Hi", "phoneNumber"},
+		{"trailing newline", "+14155550123\n", "Hi", "phoneNumber"},
+		{"empty phone", "", "Hi", "phoneNumber"},
+		{"empty text", "+14155550123", "", "text"},
+		{"blank text", "+14155550123", " \n\n\t ", "text"},
+		{"both invalid", "", "", "phoneNumber"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			got, err := c.WhatsAppWeb.Send(t.Context(), tc.phone, tc.text)
+			assert.Nil(t, got)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+func TestWhatsAppWebSendErrors(t *testing.T) {
+	cases := []struct {
+		status  int
+		fixture string
+		target  error
+		code    int
+		message string
+		details string
+	}{
+		{400, "whatsapp/web_error_400.json", ErrBadRequest, 0,
+			"Bad request - invalid input: no active WhatsApp Web connection for this account", ""},
+		{401, "whatsapp/web_error_401.json", ErrUnauthorized, 0, "Unauthorized - invalid API key", ""},
+		{402, "whatsapp/web_error_402.json", ErrPaymentRequired, 402, "Insufficient credits", `{"credits":0,"required":1}`},
+		// A POST that reached the server is never sent again.
+		{500, "whatsapp/web_error_500.json", ErrServer, 500, "Internal server error", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{
+				method: http.MethodPost,
+				url:    waWebSendURL,
+				query:  withKey(nil),
+				body:   waWebBody(waPhone, waText),
+			}, reply(t, tc.status, tc.fixture))
+
+			got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+			assert.Nil(t, got)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Equal(t, tc.code, apiErr.Code)
+			assert.Equal(t, tc.message, apiErr.Message)
+			if tc.details == "" {
+				assert.Nil(t, apiErr.Details)
+			} else {
+				assert.JSONEq(t, tc.details, string(apiErr.Details))
+			}
+			assert.Equal(t, http.MethodPost, apiErr.Method)
+			assert.Equal(t, "/v1/whatsapp-web/send", apiErr.Path)
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
+			onlySentinel(t, err, tc.target)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "sent exactly once")
+		})
+	}
+}
+
+func TestWhatsAppWebSendSuccessFalseOn200(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
+		reply(t, 200, "whatsapp/web_send_not_connected.json"))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+	assert.Nil(t, got)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.Equal(t, "WhatsApp Web is not connected. Scan the QR code in Settings > WhatsApp Web to reconnect.", apiErr.Message)
+	assert.Nil(t, apiErr.Err)
+	onlySentinel(t, err, nil) // a failure on 200 matches no status sentinel
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppWebSendRetriedWhenNeverConnected(t *testing.T) {
+	c, mt := setup(t)
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	expect(t, mt, want{
+		method: http.MethodPost,
+		url:    waWebSendURL,
+		query:  withKey(nil),
+		body:   waWebBody(waPhone, waText), // checked on both attempts
+	}, httpmock.NewErrorResponder(dial).Then(reply(t, 200, "whatsapp/web_send.json")))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+	require.NoError(t, err)
+	assert.Equal(t, "aB3dE5fG7hJ9kL1mN2pQ", got.ContactID)
+	assert.Equal(t, 3, got.MessagesSent)
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppWebSendDialErrorsExhausted(t *testing.T) {
+	c, mt := setup(t)
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
+		httpmock.NewErrorResponder(dial))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+	assert.Nil(t, got)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, http.MethodPost, reqErr.Method)
+	assert.Equal(t, "/v1/whatsapp-web/send", reqErr.Path)
+	assert.Equal(t, 3, reqErr.Attempts)
+	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+	assert.NotContains(t, err.Error(), testAPIKey)
+	assert.Equal(t, 3, mt.GetTotalCallCount())
+}
+
+func TestWhatsAppWebSendNotRetriedAfterConnectionLost(t *testing.T) {
+	c, mt := setup(t)
+	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
+		httpmock.NewErrorResponder(reset).Then(reply(t, 200, "whatsapp/web_send.json")))
+
+	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
+	assert.Nil(t, got)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, 1, reqErr.Attempts)
+	assert.ErrorIs(t, err, syscall.ECONNRESET)
+	var apiErr *APIError
+	assert.False(t, errors.As(err, &apiErr))
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "the message may have been sent: no second attempt")
+}
