@@ -1,0 +1,248 @@
+// Package dmchamptest runs an in-memory DM Champ API and chatbot Session
+// API on a local HTTP server, for tests and demos that need no account.
+//
+// The server implements every endpoint the dmchamp package has a typed method
+// for, keeps state (contacts created are found again, sessions can be ended,
+// credits run out), checks credentials as the real APIs do, and answers with
+// their documented error shapes. Faults can be injected per route, and every
+// request is recorded with its credentials redacted.
+//
+//	srv := dmchamptest.NewServer(dmchamptest.WithDemoData())
+//	defer srv.Close()
+//	c, err := dmchamp.NewClient(srv.ClientOptions()...)
+//
+// A Server is safe for concurrent use.
+package dmchamptest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dmchamp-go/dmchamp"
+)
+
+// Default credentials the server accepts. They are fake.
+const (
+	DefaultAPIKey        = "dmchamptest-api-key"
+	DefaultUserID        = "dmchamptest-user-id"
+	DefaultSessionsToken = "dmchamptest-session-token"
+)
+
+// maxRecorded is how many requests Requests keeps (the most recent).
+const maxRecorded = 10000
+
+// Server is an in-memory DM Champ API (under /v1) and Session API (under
+// /api). Create it with NewServer and Close it when done.
+type Server struct {
+	srv    *httptest.Server
+	apiKey string
+	userID string
+	token  string
+	agency bool
+	now    func() time.Time
+
+	mu       sync.Mutex
+	st       state
+	rng      *rand.Rand
+	faults   []*fault
+	requests []Request
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAPIKey sets the API key the server accepts (default DefaultAPIKey).
+func WithAPIKey(key string) Option { return func(s *Server) { s.apiKey = key } }
+
+// WithUserID sets the user ID the server accepts (default DefaultUserID).
+func WithUserID(id string) Option { return func(s *Server) { s.userID = id } }
+
+// WithSessionsToken sets the Session API bearer token the server accepts
+// (default DefaultSessionsToken).
+func WithSessionsToken(token string) Option { return func(s *Server) { s.token = token } }
+
+// WithClock sets the server's clock (default time.Now): it dates what the
+// server creates and decides which chat sessions are recent.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithoutAgency makes the account an ordinary one: sub-account and agency
+// endpoints then refuse it, as they refuse non-agency accounts.
+func WithoutAgency() Option { return func(s *Server) { s.agency = false } }
+
+// WithCredits sets the account's credit balance (default 1000). WhatsApp Web
+// sends cost 1 credit each and fail with 402 when none is left; sub-accounts
+// are granted credits from it.
+func WithCredits(n int) Option { return func(s *Server) { s.st.credits = n } }
+
+// WithDemoData seeds realistic data: contacts with chat sessions and
+// messages over the past two days, lists, tags, WhatsApp templates,
+// sub-accounts and their credit usage, and Session API chatbots, clients and
+// sessions.
+func WithDemoData() Option { return func(s *Server) { s.st.demo = true } }
+
+// NewServer starts a server. Options are applied in order.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		apiKey: DefaultAPIKey,
+		userID: DefaultUserID,
+		token:  DefaultSessionsToken,
+		agency: true,
+		now:    time.Now,
+		rng:    rand.New(rand.NewPCG(0x646d6368, 0x616d7021)),
+		st:     newState(),
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(s)
+		}
+	}
+	if s.st.demo {
+		s.seedDemo()
+	}
+	s.srv = httptest.NewServer(s.routes())
+	return s
+}
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// URL is the server's root URL, e.g. "http://127.0.0.1:41234".
+func (s *Server) URL() string { return s.srv.URL }
+
+// BaseURL is the DM Champ API base URL, for dmchamp.WithBaseURL.
+func (s *Server) BaseURL() string { return s.srv.URL + "/v1" }
+
+// SessionsBaseURL is the Session API base URL, for
+// dmchamp.WithSessionsBaseURL.
+func (s *Server) SessionsBaseURL() string { return s.srv.URL + "/api" }
+
+// APIKey is the API key the server accepts.
+func (s *Server) APIKey() string { return s.apiKey }
+
+// UserID is the user ID the server accepts.
+func (s *Server) UserID() string { return s.userID }
+
+// SessionsToken is the Session API token the server accepts.
+func (s *Server) SessionsToken() string { return s.token }
+
+// HTTPClient returns an HTTP client for the server.
+func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+
+// ClientOptions returns the options that point a dmchamp.Client at this
+// server with its API key and Session API token.
+func (s *Server) ClientOptions() []dmchamp.Option {
+	return []dmchamp.Option{
+		dmchamp.WithBaseURL(s.BaseURL()),
+		dmchamp.WithSessionsBaseURL(s.SessionsBaseURL()),
+		dmchamp.WithAPIKey(s.apiKey),
+		dmchamp.WithSessionsToken(s.token),
+		dmchamp.WithHTTPClient(s.srv.Client()),
+	}
+}
+
+// Request is a request the server received. Credentials are replaced by
+// "REDACTED": the apiKey, userId and secret query parameters, and the
+// Authorization and Cookie headers.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header
+	Body   []byte
+}
+
+// Requests returns the requests received so far, oldest first (at most the
+// last 10,000).
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+func (s *Server) record(r *http.Request, body []byte) {
+	q := r.URL.Query()
+	for _, k := range []string{"apiKey", "userId", "secret"} {
+		if q.Has(k) {
+			q.Set(k, "REDACTED")
+		}
+	}
+	h := r.Header.Clone()
+	for _, k := range []string{"Authorization", "Cookie"} {
+		if h.Get(k) != "" {
+			h.Set(k, "REDACTED")
+		}
+	}
+	req := Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.requests) >= maxRecorded {
+		s.requests = append(s.requests[:0], s.requests[len(s.requests)-maxRecorded+1:]...)
+	}
+	s.requests = append(s.requests, req)
+}
+
+// routes returns the server's handler: record, inject faults, then route.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	s.dmchampRoutes(mux)
+	s.sessionRoutes(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s.record(r, body)
+		if f := s.takeFault(r); f != nil {
+			s.serveFault(w, r, f, mux)
+			return
+		}
+		if _, pattern := mux.Handler(r); pattern == "" {
+			notFound(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// notFound answers an unknown route as each API does: DM Champ with a JSON
+// error, the Session API (an Express app) with its default HTML page.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot "+
+			r.Method+" "+htmlEscape(r.URL.Path)+"</pre>\n</body>\n</html>\n")
+		return
+	}
+	writeEnvelopeError(w, http.StatusNotFound, "Endpoint not found")
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
