@@ -90,12 +90,17 @@ func (e *APIError) Is(target error) bool {
 	case ErrInvalidResponse:
 		return e.Err != nil
 	case ErrNotFound:
-		if e.notFoundByMessage && e.StatusCode == http.StatusInternalServerError &&
-			strings.HasSuffix(strings.ToLower(strings.TrimSpace(e.Message)), "not found") {
+		if e.notFoundByMessage && e.StatusCode == http.StatusInternalServerError && notFoundMessage(e.Message) {
 			return true
 		}
 	}
 	return statusSentinel(e.StatusCode) == target || statusSentinel(e.Code) == target
+}
+
+// notFoundMessage reports whether a Session API error message is one of its
+// backend's thrown "... not found" errors, which it answers with HTTP 500.
+func notFoundMessage(msg string) bool {
+	return strings.HasSuffix(strings.ToLower(strings.TrimSpace(msg)), "not found")
 }
 
 func statusSentinel(status int) error {

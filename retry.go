@@ -1,8 +1,10 @@
 package dmchamp
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -41,6 +43,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !mayRetry || !retryableStatus(resp.StatusCode) {
 		return false, nil
 	}
+	if cl != nil && cl.api == sessionAPI && resp.StatusCode == http.StatusInternalServerError && permanentSessionError(resp) {
+		return false, nil
+	}
 	if wait, ok := retryAfter(resp.Header, time.Now()); ok {
 		if wait > c.maxRetryAfter {
 			return false, nil
@@ -50,6 +55,20 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 	}
 	return true, nil
+}
+
+// permanentSessionError reports whether a Session API 500 is one of its
+// backend's permanent errors, which another attempt would only repeat: a
+// missing document ("Session not found") or a malformed id (Mongoose's "Cast
+// to ObjectId failed"). It puts the body it reads back in place.
+func permanentSessionError(resp *http.Response) bool {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
+	_, msg, _ := parseErrorBody(b)
+	return notFoundMessage(msg) || strings.HasPrefix(strings.ToLower(msg), "cast to objectid failed")
 }
 
 func retryableStatus(status int) bool {

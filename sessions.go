@@ -16,8 +16,9 @@ import (
 // Create, End, AddMessage, Chat and Ask are POSTs: they are not retried once
 // the request may have reached the server (see WithRetryNonIdempotent).
 //
-// The backend reports some missing sessions as HTTP 500 with a message ending
-// in "not found"; errors.Is(err, ErrNotFound) holds for those too.
+// The backend reports missing sessions as HTTP 500 with a message ending in
+// "not found": errors.Is(err, ErrNotFound) holds for those too, and they are
+// not retried, nor is its 500 for a malformed id.
 type SessionsService struct {
 	client *Client
 }

@@ -674,3 +674,27 @@ func TestSessionJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, *env.Data, again)
 	assert.Equal(t, time.UTC, again.StartTime.Location())
 }
+
+func TestSessionsPermanent500IsNotRetried(t *testing.T) {
+	cases := []struct {
+		fixture string
+		calls   int
+		target  error
+	}{
+		{"sessions/error_500_not_found.json", 1, ErrNotFound},
+		{"sessions/error_500_cast.json", 1, ErrServer},
+		{"sessions/error_400_zod.json", 1 + DefaultRetryMax, ErrServer}, // another 500 body: retried
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture, func(t *testing.T) {
+			c, mt := setup(t)
+			mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, reply(t, 500, tc.fixture))
+			_, err := c.Sessions.Get(t.Context(), sessionID)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body), "the body read to decide is kept")
+			assert.ErrorIs(t, err, tc.target)
+			assert.Equal(t, tc.calls, mt.GetTotalCallCount())
+		})
+	}
+}
