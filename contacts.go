@@ -26,8 +26,8 @@ type GetContactOptions struct {
 // id; it has also been seen answering with the whole contact, which is then
 // in Contact.
 type ContactLookup struct {
-	ContactID string   // always set
-	Contact   *Contact // nil when the server sent only the id
+	ContactID string   `json:"contactId"`         // always set
+	Contact   *Contact `json:"contact,omitempty"` // nil when the server sent only the id
 }
 
 // Contact is a contact as the API returns it. Fields the SDK does not name
@@ -83,8 +83,8 @@ type CreateContactRequest struct {
 
 // CreatedContact is the answer of Create.
 type CreatedContact struct {
-	ContactID string // the new contact's id
-	Message   string // the server's confirmation
+	ContactID string `json:"contactId"`         // the new contact's id
+	Message   string `json:"message,omitempty"` // the server's confirmation
 }
 
 // UpdateContactRequest is the body of Update; empty and nil fields are left

@@ -1025,3 +1025,18 @@ func TestContactsTagsNotAnArrayIsInvalidResponse(t *testing.T) {
 	var te *json.UnmarshalTypeError
 	assert.True(t, errors.As(apiErr.Err, &te), "cause: %v", apiErr.Err)
 }
+
+func TestContactLookupJSONRoundTrip(t *testing.T) {
+	var in ContactLookup
+	require.NoError(t, json.Unmarshal(fixture(t, "contacts/get_contact.json"), &in))
+	b, err := json.Marshal(in)
+	require.NoError(t, err)
+	var out ContactLookup
+	require.NoError(t, json.Unmarshal(b, &out))
+	assert.Equal(t, in.ContactID, out.ContactID)
+	assert.Equal(t, in.Contact.FirstName, out.Contact.FirstName)
+
+	b, err = json.Marshal(CreatedContact{ContactID: "x", Message: "ok"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"contactId":"x","message":"ok"}`, string(b))
+}

@@ -115,6 +115,14 @@ func totpKey(secret string) ([]byte, error) {
 	return key, nil
 }
 
+// MarshalJSON writes the API's form: {"current_otp": "123456", "expires_in": 15}.
+func (o OTP) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Code      string  `json:"current_otp"`
+		ExpiresIn float64 `json:"expires_in"`
+	}{o.Code, o.ExpiresIn.Seconds()})
+}
+
 // UnmarshalJSON reads {"current_otp": "123456", "expires_in": 15}.
 func (o *OTP) UnmarshalJSON(b []byte) error {
 	var aux struct {

@@ -511,3 +511,13 @@ func TestOTPGenerateNoSecretLeak(t *testing.T) {
 		}
 	}
 }
+
+func TestOTPJSONRoundTrip(t *testing.T) {
+	in := OTP{Code: "050471", ExpiresIn: 17 * time.Second}
+	b, err := json.Marshal(in)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"current_otp":"050471","expires_in":17}`, string(b))
+	var out OTP
+	require.NoError(t, json.Unmarshal(b, &out))
+	assert.Equal(t, in, out)
+}

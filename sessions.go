@@ -166,7 +166,7 @@ func (s *SessionsService) Ask(ctx context.Context, sessionID, content string) (*
 	}
 	reply, err := s.Chat(ctx, sessionID, content)
 	if err != nil {
-		return nil, fmt.Errorf("dmchamp: the user message was stored, but the reply failed: %w", err)
+		return nil, fmt.Errorf("%w (the user message was stored)", err)
 	}
 	return reply, nil
 }

@@ -335,7 +335,7 @@ func TestSessionsAskFailures(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 502, apiErr.StatusCode)
 		assert.ErrorIs(t, err, ErrServer)
-		assert.Contains(t, err.Error(), "the user message was stored, but the reply failed")
+		assert.Equal(t, "dmchamp: POST /api/sessions/chat: HTTP 502 Bad Gateway: OpenAI request failed (the user message was stored)", err.Error())
 		assert.Equal(t, 2, mt.GetTotalCallCount())
 	})
 }

@@ -1,0 +1,193 @@
+// Command dmchamp works with DM Champ (AI messaging on WhatsApp, Instagram
+// and web chat) and its chatbot Session API from a shell or a script.
+//
+//	dmchamp sessions recent --hours 24 --messages
+//	dmchamp contacts get --phone +34612345678 --json
+//	dmchamp export chats --hours 48 > chats.txt
+//	dmchamp chat send 65f1c0ffee... "What should I eat before a run?"
+//
+// Credentials come from the environment (DMCHAMP_API_KEY or
+// DMCHAMP_USER_ID, DMCHAMP_BASE_URL, SESSIONS_BASE_URL, SESSIONS_TOKEN) or
+// from flags, which win. Without them, or with --demo, dmchamp runs against a
+// built-in demo server with sample data. Run "dmchamp help" for the commands.
+//
+// Output is a table; --json prints the SDK's typed result as JSON. The exit
+// status is 0 on success, 1 for API and network errors, 2 for usage errors.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+
+	"github.com/dmchamp-go/dmchamp"
+	"github.com/dmchamp-go/dmchamp/dmchamptest"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1 // API or network error
+	exitUsage = 2 // unknown command, bad or missing flags or arguments
+)
+
+// run runs the command line args and returns the exit status. It reads and
+// writes only through its parameters, and reads the environment through
+// getenv.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	// Global flags may come before the command: they are handed on to it.
+	top := flag.NewFlagSet("dmchamp", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	new(globals).register(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "dmchamp: %v\n", err)
+		printUsage(stderr)
+		return exitUsage
+	}
+	leading := args[:len(args)-top.NArg()]
+	if n := len(leading); n > 0 && leading[n-1] == "--" {
+		leading = leading[:n-1]
+	}
+	words := top.Args()
+	if len(words) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	if words[0] == "help" {
+		return help(words[1:], stdout, stderr)
+	}
+	cmd, n := lookup(words)
+	if cmd == nil {
+		return unknownCommand(words, stdout, stderr)
+	}
+
+	x := &env{cmd: cmd, stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	defer x.close()
+	fs := cmd.flagSet(&x.g)
+	act := cmd.define(fs)
+	pos, err := parseInterspersed(fs, append(slices.Clip(leading), words[n:]...))
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			cmd.printUsage(stdout, fs)
+			return exitOK
+		}
+		return x.report(&usageError{err.Error()}, fs)
+	}
+	if x.g.timeout < 0 {
+		return x.report(usagef("--timeout must not be negative"), fs)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	x.ctx = ctx
+	return x.report(act(x, pos), fs)
+}
+
+// report prints err, if any, and returns the exit status.
+func (x *env) report(err error, fs *flag.FlagSet) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(x.stderr, "dmchamp: %s\n", errText(err))
+	var ue *usageError
+	var ve *dmchamp.ValidationError
+	if errors.As(err, &ue) || errors.As(err, &ve) {
+		if ve != nil && ve.Field == "credentials" {
+			fmt.Fprintln(x.stderr, "dmchamp: set DMCHAMP_API_KEY (or --api-key); some commands also accept DMCHAMP_USER_ID (or --user-id)")
+		}
+		fmt.Fprintln(x.stderr)
+		x.cmd.printUsage(x.stderr, fs)
+		return exitUsage
+	}
+	if h := x.hint(err); h != "" {
+		fmt.Fprintf(x.stderr, "dmchamp: %s\n", h)
+	}
+	return exitError
+}
+
+// hint returns advice for a failed call, or "".
+func (x *env) hint(err error) string {
+	var ae *dmchamp.APIError
+	var te interface{ Timeout() bool }
+	switch {
+	case errors.As(err, &ae) && errors.Is(err, dmchamp.ErrUnauthorized):
+		if x.cmd.api == apiSessions {
+			return "the Session API refused the token: check SESSIONS_TOKEN (or --sessions-token)"
+		}
+		return "DM Champ refused the credential: check DMCHAMP_API_KEY or DMCHAMP_USER_ID (or --api-key, --user-id)"
+	case errors.As(err, &ae) && errors.Is(err, dmchamp.ErrConflict) && x.cmd.name == "contacts create":
+		if id := existingContactID(ae.Body); id != "" {
+			return "a contact with this phone number already exists: " + id
+		}
+		return "a contact with this phone number already exists"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &te) && te.Timeout()):
+		return fmt.Sprintf("the request took longer than --timeout %v", x.g.timeout)
+	}
+	return ""
+}
+
+// errText is err's message without the SDK's "dmchamp: " prefixes, which
+// report adds once.
+func errText(err error) string {
+	s := strings.TrimPrefix(err.Error(), "dmchamp: ")
+	return strings.ReplaceAll(s, ": dmchamp: ", ": ")
+}
+
+// usageError is a mistake on the command line: exit status 2, with the
+// command's usage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// wantArgs checks the number of positional arguments. It does not repeat
+// them: one might be a secret typed in the wrong place.
+func wantArgs(args []string, names ...string) error {
+	switch {
+	case len(args) < len(names):
+		return usagef("missing %s", strings.Join(names[len(args):], " and "))
+	case len(args) > len(names) && len(names) == 0:
+		return usagef("unexpected arguments: this command takes flags only")
+	case len(args) > len(names):
+		return usagef("too many arguments: want %s", strings.Join(names, " "))
+	}
+	return nil
+}
+
+// env is what a command runs with: its I/O, flags and, once asked for, its
+// client.
+type env struct {
+	ctx            context.Context
+	cmd            *command
+	g              globals
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+
+	c    *dmchamp.Client
+	srv  *dmchamptest.Server // the demo server, when started
+	demo bool                // running against the demo server
+}
+
+func (x *env) close() {
+	if x.srv != nil {
+		x.srv.Close()
+	}
+}
