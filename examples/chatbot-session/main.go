@@ -4,6 +4,9 @@
 //
 //	SESSIONS_BASE_URL=https://coach.example.com/api SESSIONS_TOKEN=... \
 //	CHATBOT_ID=... CLIENT_ID=... go run ./examples/chatbot-session "What should I eat before a run?"
+//
+// Without SESSIONS_BASE_URL it runs against an in-memory demo server
+// (package dmchamptest) and its sample chatbot and client.
 package main
 
 import (
@@ -15,47 +18,56 @@ import (
 	"time"
 
 	"github.com/dmchamp-go/dmchamp"
+	"github.com/dmchamp-go/dmchamp/dmchamptest"
 )
 
 func main() {
+	os.Exit(run())
+}
+
+func run() int {
 	question := strings.Join(os.Args[1:], " ")
 	if question == "" {
 		question = "Hello! What can you help me with?"
 	}
-	env := map[string]string{}
-	var missing []string
-	for _, name := range []string{"SESSIONS_BASE_URL", "SESSIONS_TOKEN", "CHATBOT_ID", "CLIENT_ID"} {
-		if env[name] = os.Getenv(name); env[name] == "" {
-			missing = append(missing, name)
+	opts := []dmchamp.Option{dmchamp.WithTimeout(90 * time.Second)} // the chatbot waits for the AI model
+	chatbotID, clientID := os.Getenv("CHATBOT_ID"), os.Getenv("CLIENT_ID")
+	if base := os.Getenv("SESSIONS_BASE_URL"); base != "" {
+		if chatbotID == "" || clientID == "" {
+			fmt.Fprintln(os.Stderr, "chatbot-session: set CHATBOT_ID and CLIENT_ID (and SESSIONS_TOKEN) along with SESSIONS_BASE_URL")
+			return 2
 		}
-	}
-	if len(missing) > 0 {
-		fmt.Fprintf(os.Stderr, "chatbot-session: set %s (the Session API base URL with its /api prefix, a JWT, and the chatbot and client ids)\n",
-			strings.Join(missing, ", "))
-		os.Exit(2)
+		opts = append(opts, dmchamp.WithSessionsBaseURL(base))
+		if token := os.Getenv("SESSIONS_TOKEN"); token != "" {
+			opts = append(opts, dmchamp.WithSessionsToken(token))
+		}
+	} else {
+		srv := dmchamptest.NewServer()
+		defer srv.Close()
+		fmt.Fprintln(os.Stderr, "chatbot-session: SESSIONS_BASE_URL is not set: using the built-in demo server")
+		opts = append(opts, srv.ClientOptions()...)
+		chatbotID = srv.AddChatbot("Julia – Nutrition Coach", "Helps clients plan balanced meals")
+		clientID = srv.AddSessionClient("Tom Becker", "tom.becker@example.com")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, env, question); err != nil {
+	if err := converse(ctx, opts, chatbotID, clientID, question); err != nil {
 		fmt.Fprintln(os.Stderr, "chatbot-session:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
-func run(ctx context.Context, env map[string]string, question string) error {
-	c, err := dmchamp.NewClient(
-		dmchamp.WithSessionsBaseURL(env["SESSIONS_BASE_URL"]),
-		dmchamp.WithSessionsToken(env["SESSIONS_TOKEN"]),
-		dmchamp.WithTimeout(90*time.Second), // the chatbot waits for the AI model
-	)
+func converse(ctx context.Context, opts []dmchamp.Option, chatbotID, clientID, question string) error {
+	c, err := dmchamp.NewClient(opts...)
 	if err != nil {
 		return err
 	}
 
 	session, err := c.Sessions.Create(ctx, &dmchamp.CreateSessionRequest{
-		ChatbotID: env["CHATBOT_ID"],
-		ClientID:  env["CLIENT_ID"],
+		ChatbotID: chatbotID,
+		ClientID:  clientID,
 		Title:     "Example conversation",
 	})
 	if err != nil {

@@ -3,7 +3,8 @@
 //	DMCHAMP_API_KEY=... go run ./examples/recent-sessions -hours 24 -messages
 //
 // DMCHAMP_USER_ID may replace DMCHAMP_API_KEY; DMCHAMP_BASE_URL overrides
-// the API base URL.
+// the API base URL. With neither credential set, it runs against an
+// in-memory demo server (package dmchamptest).
 package main
 
 import (
@@ -17,32 +18,41 @@ import (
 	"time"
 
 	"github.com/dmchamp-go/dmchamp"
+	"github.com/dmchamp-go/dmchamp/dmchamptest"
 )
 
 func main() {
+	os.Exit(run())
+}
+
+func run() int {
 	hours := flag.Int("hours", 24, "how many hours to look back")
 	messages := flag.Bool("messages", false, "print each session's messages")
 	flag.Parse()
 
 	opts, ok := options()
 	if !ok {
-		fmt.Fprintln(os.Stderr, "recent-sessions: set DMCHAMP_API_KEY (or DMCHAMP_USER_ID) to your DM Champ credential")
-		os.Exit(2)
+		srv := dmchamptest.NewServer(dmchamptest.WithDemoData())
+		defer srv.Close()
+		fmt.Fprintln(os.Stderr, "recent-sessions: DMCHAMP_API_KEY is not set: using the built-in demo server")
+		opts = srv.ClientOptions()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 
-	if err := run(ctx, opts, *hours, *messages); err != nil {
+	if err := printRecent(ctx, opts, *hours, *messages); err != nil {
 		fmt.Fprintln(os.Stderr, "recent-sessions:", err)
 		if errors.Is(err, dmchamp.ErrUnauthorized) {
 			fmt.Fprintln(os.Stderr, "recent-sessions: the credential was refused: check DMCHAMP_API_KEY or DMCHAMP_USER_ID")
 		}
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
+// options returns the client options of the user's account, if configured.
 func options() ([]dmchamp.Option, bool) {
 	var opts []dmchamp.Option
 	switch key, user := os.Getenv("DMCHAMP_API_KEY"), os.Getenv("DMCHAMP_USER_ID"); {
@@ -59,7 +69,7 @@ func options() ([]dmchamp.Option, bool) {
 	return opts, true
 }
 
-func run(ctx context.Context, opts []dmchamp.Option, hours int, messages bool) error {
+func printRecent(ctx context.Context, opts []dmchamp.Option, hours int, messages bool) error {
 	c, err := dmchamp.NewClient(opts...)
 	if err != nil {
 		return err
