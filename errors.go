@@ -98,9 +98,12 @@ func (e *APIError) Is(target error) bool {
 }
 
 // notFoundMessage reports whether a Session API error message is one of its
-// backend's thrown "... not found" errors, which it answers with HTTP 500.
+// backend's thrown "... not found" errors, which it answers with HTTP 500:
+// "Session not found", "Active session not found", "Session not found or
+// not active".
 func notFoundMessage(msg string) bool {
-	return strings.HasSuffix(strings.ToLower(strings.TrimSpace(msg)), "not found")
+	msg = strings.ToLower(strings.TrimSpace(msg))
+	return strings.HasSuffix(msg, "not found") || strings.HasSuffix(msg, "not found or not active")
 }
 
 func statusSentinel(status int) error {

@@ -225,6 +225,7 @@ func TestAPIErrorIs(t *testing.T) {
 		{&APIError{StatusCode: 500, Message: "Session not found", notFoundByMessage: true}, []error{ErrServer, ErrNotFound}},
 		{&APIError{StatusCode: 500, Message: "Session not found"}, []error{ErrServer}},
 		{&APIError{StatusCode: 500, Message: "not found in cache, retry", notFoundByMessage: true}, []error{ErrServer}},
+		{&APIError{StatusCode: 500, Message: "Session not found or not active", notFoundByMessage: true}, []error{ErrServer, ErrNotFound}},
 	}
 	for _, tc := range cases {
 		for _, target := range sentinels {

@@ -49,11 +49,12 @@ type Server struct {
 	agency bool
 	now    func() time.Time
 
-	mu       sync.Mutex
-	st       state
-	rng      *rand.Rand
-	faults   []*fault
-	requests []Request
+	mu          sync.Mutex
+	st          state
+	rng         *rand.Rand
+	faults      []*fault
+	requests    []Request
+	recordLimit int // how many requests are kept; maxRecorded outside tests
 }
 
 // Option configures a Server.
@@ -91,13 +92,14 @@ func WithDemoData() Option { return func(s *Server) { s.st.demo = true } }
 // NewServer starts a server. Options are applied in order.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
-		apiKey: DefaultAPIKey,
-		userID: DefaultUserID,
-		token:  DefaultSessionsToken,
-		agency: true,
-		now:    time.Now,
-		rng:    rand.New(rand.NewPCG(0x646d6368, 0x616d7021)),
-		st:     newState(),
+		apiKey:      DefaultAPIKey,
+		userID:      DefaultUserID,
+		token:       DefaultSessionsToken,
+		agency:      true,
+		now:         time.Now,
+		rng:         rand.New(rand.NewPCG(0x646d6368, 0x616d7021)),
+		st:          newState(),
+		recordLimit: maxRecorded,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -164,7 +166,7 @@ type Request struct {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return append([]Request(nil), s.requests[max(0, len(s.requests)-s.recordLimit):]...)
 }
 
 // ResetRequests forgets the recorded requests.
@@ -190,10 +192,12 @@ func (s *Server) record(r *http.Request, body []byte) {
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.requests) >= maxRecorded {
-		s.requests = append(s.requests[:0], s.requests[len(s.requests)-maxRecorded+1:]...)
-	}
 	s.requests = append(s.requests, req)
+	// Trim only when twice the limit is reached, so that recording stays
+	// cheap; Requests returns the newest recordLimit.
+	if len(s.requests) >= 2*s.recordLimit {
+		s.requests = append(s.requests[:0], s.requests[len(s.requests)-s.recordLimit:]...)
+	}
 }
 
 // routes returns the server's handler: record, inject faults, then route.
@@ -218,13 +222,14 @@ func (s *Server) routes() http.Handler {
 }
 
 // notFound answers an unknown route as each API does: DM Champ with a JSON
-// error, the Session API (an Express app) with its default HTML page.
+// error, the Session API (an Express app) with its default HTML page, which
+// shows the path as sent (percent-encoded).
 func notFound(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api" {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot "+
-			r.Method+" "+htmlEscape(r.URL.Path)+"</pre>\n</body>\n</html>\n")
+			htmlEscape(r.Method)+" "+htmlEscape(r.URL.EscapedPath())+"</pre>\n</body>\n</html>\n")
 		return
 	}
 	writeEnvelopeError(w, http.StatusNotFound, "Endpoint not found")

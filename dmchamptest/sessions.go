@@ -1,10 +1,11 @@
 package dmchamptest
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"math"
+	"io"
 	"net/http"
 	"regexp"
 	"slices"
@@ -43,6 +44,17 @@ type session struct {
 }
 
 var objectIDRE = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
+
+var sessionStatuses = []dmchamp.SessionStatus{dmchamp.SessionActive, dmchamp.SessionCompleted, dmchamp.SessionTerminated, dmchamp.SessionScheduled}
+
+// enumMessage is zod's message for a value outside an enum.
+func enumMessage[T ~string](values []T, got string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "'" + string(v) + "'"
+	}
+	return "Invalid enum value. Expected " + strings.Join(quoted, " | ") + ", received '" + got + "'"
+}
 
 func (s *Server) sessionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/sessions", s.createSession)
@@ -97,13 +109,14 @@ func (s *Server) AddSession(x dmchamp.Session) string {
 }
 
 // sessionAuthorized checks the token as the backend does: the accessToken
-// cookie first, then "Authorization: Bearer <token>".
+// cookie first, then the second space-separated word of the Authorization
+// header ("Bearer <token>"), whatever the first.
 func (s *Server) sessionAuthorized(w http.ResponseWriter, r *http.Request) bool {
 	token := ""
 	if c, err := r.Cookie("accessToken"); err == nil {
 		token = c.Value
-	} else if scheme, t, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		token = t
+	} else if words := strings.Split(r.Header.Get("Authorization"), " "); len(words) > 1 {
+		token = words[1]
 	}
 	if token == "" || token != s.token {
 		writeMessageError(w, http.StatusUnauthorized, "token isn't attached or expired")
@@ -262,13 +275,19 @@ func (s *Server) updateSession(w http.ResponseWriter, r *http.Request) {
 	if !decodeSessionBody(w, r, &in) {
 		return
 	}
-	if in.Status != nil && !slices.Contains([]dmchamp.SessionStatus{dmchamp.SessionActive, dmchamp.SessionCompleted, dmchamp.SessionTerminated, dmchamp.SessionScheduled}, *in.Status) {
-		zodError(w, []any{"status"}, "invalid_enum_value", "Invalid enum value. Expected 'ACTIVE' | 'COMPLETED' | 'TERMINATED' | 'SCHEDULED'")
+	if in.Status != nil && !slices.Contains(sessionStatuses, *in.Status) {
+		zodError(w, []any{"status"}, "invalid_enum_value", enumMessage(sessionStatuses, string(*in.Status)))
 		return
 	}
-	if in.Feedback != nil && in.Feedback.Rating != nil && (*in.Feedback.Rating < 1 || *in.Feedback.Rating > 5 || math.IsNaN(*in.Feedback.Rating)) {
-		zodError(w, []any{"feedback", "rating"}, "too_big", "Rating must be between 1 and 5")
-		return
+	if in.Feedback != nil && in.Feedback.Rating != nil {
+		switch rating := *in.Feedback.Rating; {
+		case rating < 1:
+			zodError(w, []any{"feedback", "rating"}, "too_small", "Rating must be between 1 and 5")
+			return
+		case rating > 5:
+			zodError(w, []any{"feedback", "rating"}, "too_big", "Rating must be between 1 and 5")
+			return
+		}
 	}
 	if !s.sessionAuthorized(w, r) {
 		return
@@ -314,10 +333,12 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": "Session ended successfully", "data": s.sessionJSON(x, false)})
 }
 
+var roles = []string{"user", "assistant", "system"}
+
 func (s *Server) addSessionMessage(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Message *struct {
-			Role      string     `json:"role"`
+			Role      *string    `json:"role"`
 			Content   *string    `json:"content"`
 			Timestamp *time.Time `json:"timestamp"`
 		} `json:"message"`
@@ -329,8 +350,11 @@ func (s *Server) addSessionMessage(w http.ResponseWriter, r *http.Request) {
 	case in.Message == nil:
 		zodError(w, []any{"message"}, "invalid_type", "Required")
 		return
-	case !slices.Contains([]string{"user", "assistant", "system"}, in.Message.Role):
-		zodError(w, []any{"message", "role"}, "invalid_enum_value", "Invalid enum value. Expected 'user' | 'assistant' | 'system'")
+	case in.Message.Role == nil:
+		zodError(w, []any{"message", "role"}, "invalid_type", "Required")
+		return
+	case !slices.Contains(roles, *in.Message.Role):
+		zodError(w, []any{"message", "role"}, "invalid_enum_value", enumMessage(roles, *in.Message.Role))
 		return
 	case in.Message.Content == nil:
 		zodError(w, []any{"message", "content"}, "invalid_type", "Required")
@@ -350,7 +374,7 @@ func (s *Server) addSessionMessage(w http.ResponseWriter, r *http.Request) {
 		at = *in.Message.Timestamp
 	}
 	x.messages = append(x.messages, dmchamp.SessionMessage{
-		ID: s.objectID(), Role: dmchamp.MessageRole(in.Message.Role), Content: *in.Message.Content, Timestamp: at,
+		ID: s.objectID(), Role: dmchamp.MessageRole(*in.Message.Role), Content: *in.Message.Content, Timestamp: at,
 	})
 	x.updated = s.now()
 	x.version++
@@ -413,6 +437,10 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 			*p.dst = n
 		}
 	}
+	if st := q.Get("status"); st != "" && !slices.Contains(sessionStatuses, dmchamp.SessionStatus(st)) {
+		zodError(w, []any{"status"}, "invalid_enum_value", enumMessage(sessionStatuses, st))
+		return
+	}
 	var from, to time.Time
 	for _, p := range []struct {
 		name string
@@ -463,8 +491,14 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeSessionBody decodes a JSON body, answering 400 as body-parser does.
+// An empty body is {}, as body-parser has it: validation then reports what
+// is missing.
 func decodeSessionBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+	b, _ := io.ReadAll(r.Body)
+	if len(bytes.TrimSpace(b)) == 0 {
+		b = []byte("{}")
+	}
+	if err := json.Unmarshal(b, v); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"success": false, "message": "Unexpected token in JSON at position 0",
 			"data": map[string]any{"type": "entity.parse.failed", "status": 400, "statusCode": 400, "expose": true}})
 		return false
