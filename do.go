@@ -89,7 +89,10 @@ func (req *Request) request() (*request, error) {
 	return r, nil
 }
 
-// headOf returns the part of a body kept in errors.
+// headOf returns the part of a body kept in errors; nil when it is empty.
 func headOf(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
 	return b[:min(len(b), maxErrorBody)]
 }

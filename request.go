@@ -19,8 +19,9 @@ import (
 
 // Body limits.
 const (
-	maxFlatBody = 32 << 20  // a flat or bare result read whole before decoding
-	maxDrain    = 256 << 10 // what is read to reuse a connection before closing it
+	maxWholeBody = 1 << 20   // a {success, data} body up to this size is decoded whole
+	maxFlatBody  = 32 << 20  // a flat or bare result read whole before decoding
+	maxDrain     = 256 << 10 // what is read to reuse a connection before closing it
 )
 
 // request describes one API call.
@@ -46,8 +47,8 @@ const (
 	bare                // the body is the result, with no envelope
 )
 
-// envelope is the {success, data} wrapper. The error fields are decoded in
-// the same pass, for a "success": false on a 2xx.
+// envelope is the {success, data} wrapper, for bodies decoded whole. The
+// error fields are decoded in the same pass, for a "success": false on a 2xx.
 type envelope[T any] struct {
 	Data *T `json:"data"`
 	errorBody
@@ -57,6 +58,11 @@ var errNoData = errors.New(`"data" is missing`)
 
 // do performs the call and decodes its result. It is the single path every
 // service method goes through.
+//
+// A body whose announced length is at most maxWholeBody is read into one
+// buffer and decoded in one pass. A larger or unannounced {success, data}
+// body streams: the lists in data are decoded an element at a time, so the
+// body is never held whole.
 func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error) {
 	resp, cl, err := c.send(ctx, r)
 	if err != nil {
@@ -64,47 +70,72 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 	}
 	defer drainClose(resp.Body)
 
-	// The head of the body is kept for error reports; the rest streams.
-	head := newCapBuffer(resp.ContentLength)
-	body := io.TeeReader(resp.Body, head)
 	var (
 		out    *T
 		failed *errorBody // an envelope reporting failure
+		body   []byte     // the body, or its head when it streamed
 	)
-	switch sh {
-	case inData:
-		var env envelope[T]
-		if err = json.NewDecoder(body).Decode(&env); err == nil {
+	if n := resp.ContentLength; sh == inData && (n < 0 || n > maxWholeBody) {
+		head := newCapBuffer(n)
+		var eb errorBody
+		var present bool
+		out = new(T)
+		if present, err = decodeEnvelope(json.NewDecoder(io.TeeReader(resp.Body, head)), out, &eb); err == nil {
 			switch {
-			case env.failed():
-				failed = &env.errorBody
-			case env.Data == nil:
+			case eb.failed():
+				failed = &eb
+			case !present:
 				err = errNoData
-			default:
-				out = env.Data
 			}
 		}
-	case flat:
-		var b []byte
-		if b, err = io.ReadAll(io.LimitReader(body, maxFlatBody)); err == nil {
-			out = new(T)
-			failed, err = decodeFlat(b, out, r.emptyOK)
+		body = head.buf
+		if err != nil && !head.overflow {
+			failed = failureIn(body)
 		}
-	case bare:
-		out = new(T)
-		err = json.NewDecoder(body).Decode(out)
+	} else if body, err = readBody(resp.Body, n); err == nil {
+		switch sh {
+		case inData:
+			var env envelope[T]
+			if err = json.Unmarshal(body, &env); err == nil {
+				switch {
+				case env.failed():
+					failed = &env.errorBody
+				case env.Data == nil:
+					err = errNoData
+				default:
+					out = env.Data
+				}
+			}
+		case flat:
+			out = new(T)
+			failed, err = decodeFlat(body, out, r.emptyOK)
+		case bare:
+			out = new(T)
+			err = json.Unmarshal(body, out)
+		}
 	}
 	if err != nil && failed == nil {
 		// A body of an unexpected shape may still be an error envelope.
-		failed = head.failureEnvelope()
+		failed = failureIn(body)
 	}
 	switch {
 	case failed != nil:
-		return nil, c.apiError(cl, resp, head.buf, failed)
+		return nil, c.apiError(cl, resp, headOf(body), failed)
 	case err != nil:
-		return nil, c.invalidResponse(cl, resp, head.buf, err)
+		return nil, c.invalidResponse(cl, resp, headOf(body), err)
 	}
 	return out, nil
+}
+
+// readBody reads a whole body: the announced n bytes, or at most maxFlatBody
+// when n is unknown or larger.
+func readBody(body io.Reader, n int64) ([]byte, error) {
+	if n < 0 || n > maxFlatBody {
+		return io.ReadAll(io.LimitReader(body, maxFlatBody))
+	}
+	b := make([]byte, n)
+	read, err := io.ReadFull(body, b)
+	return b[:read], err
 }
 
 // decodeFlat decodes a whole body into out after checking that it does not
@@ -323,15 +354,6 @@ func (b *capBuffer) Write(p []byte) (int, error) {
 	}
 	b.buf = append(b.buf, p...)
 	return n, nil
-}
-
-// failureEnvelope returns the body as an error envelope if it was kept whole
-// and reports a failure.
-func (b *capBuffer) failureEnvelope() *errorBody {
-	if b.overflow {
-		return nil
-	}
-	return failureIn(b.buf)
 }
 
 // failureIn returns b's error envelope when b is a JSON object reporting a

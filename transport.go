@@ -72,7 +72,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // authorize returns a copy of req carrying the credentials that belong to
-// its origin, or req itself when none do.
+// its origin, or req itself when none do. The copy shares what it does not
+// change with req, which RoundTrip must not modify.
 func (t *transport) authorize(req *http.Request, cl *call) *http.Request {
 	c := t.client
 	switch {
@@ -80,25 +81,38 @@ func (t *transport) authorize(req *http.Request, cl *call) *http.Request {
 		if c.creds.queryName == "" && len(cl.secretQuery) == 0 {
 			return req
 		}
-		out := req.Clone(req.Context())
-		q := out.URL.Query()
+		q := req.URL.RawQuery
 		if c.creds.queryName != "" {
-			q.Set(c.creds.queryName, c.creds.queryValue)
+			q = appendQuery(q, c.creds.queryName, c.creds.queryValue)
 		}
 		for k, vs := range cl.secretQuery {
-			q[k] = vs
+			for _, v := range vs {
+				q = appendQuery(q, k, v)
+			}
 		}
-		out.URL.RawQuery = q.Encode()
-		return out
+		u := *req.URL
+		u.RawQuery = q
+		out := *req
+		out.URL = &u
+		return &out
 	case cl.api == sessionAPI && c.sessionsBaseURL != nil && sameOrigin(req.URL, c.sessionsBaseURL):
 		if c.creds.token == "" {
 			return req
 		}
-		out := req.Clone(req.Context())
+		out := *req
+		out.Header = req.Header.Clone()
 		out.Header.Set("Authorization", "Bearer "+c.creds.token)
-		return out
+		return &out
 	}
 	return req
+}
+
+// appendQuery adds key=value to an encoded query string.
+func appendQuery(q, key, value string) string {
+	if q != "" {
+		q += "&"
+	}
+	return q + url.QueryEscape(key) + "=" + url.QueryEscape(value)
 }
 
 // log records one attempt: at Debug level, or Info for a retry. Only
