@@ -60,14 +60,20 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if cl != nil {
 		out = t.authorize(req, cl)
 	}
-	start := time.Now()
+	logging := t.client.logger != nil
+	var start time.Time
+	if logging {
+		start = time.Now()
+	}
 	resp, err := t.base.RoundTrip(out)
 	if resp != nil {
 		// http.Transport points resp.Request at the request it was given:
 		// the credential-bearing copy. Hand back the caller's request.
 		resp.Request = req
 	}
-	t.log(req, cl, resp, err, start)
+	if logging {
+		t.log(req, cl, resp, err, start)
+	}
 	return resp, err
 }
 
@@ -130,7 +136,7 @@ func (t *transport) log(req *http.Request, cl *call, resp *http.Response, err er
 		cl.lastEnd = end
 		attrs = append(attrs, slog.String("api", cl.api.String()), slog.Int("attempt", cl.attempts+1))
 	}
-	if l == nil || !l.Enabled(req.Context(), level) {
+	if !l.Enabled(req.Context(), level) {
 		return
 	}
 	attrs = append(attrs,
