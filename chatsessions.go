@@ -111,13 +111,16 @@ func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessio
 }
 
 // ForContact returns the sessions of one contact, which must belong to the
-// caller. opts may be nil.
+// caller. opts may be nil. The id "recent" is refused: its path is Recent's.
 //
 // API: GET /chat-sessions/{contactId}
 func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, opts *ContactChatSessionsOptions) (*ContactChatSessions, error) {
 	id, err := pathParam("contactID", contactID)
 	if err != nil {
 		return nil, err
+	}
+	if contactID == "recent" {
+		return nil, invalid("contactID", `"recent" cannot be sent: /chat-sessions/recent is the Recent endpoint`)
 	}
 	if opts != nil {
 		if err := checkListOptions(opts.Status, opts.Limit); err != nil {

@@ -242,7 +242,7 @@ func TestChatSessionsForContactNilOptionsAndEscaping(t *testing.T) {
 }
 
 func TestChatSessionsForContactValidation(t *testing.T) {
-	for _, id := range []string{"", ".", ".."} {
+	for _, id := range []string{"", ".", "..", "recent"} {
 		c, mt := setup(t)
 		_, err := c.ChatSessions.ForContact(t.Context(), id, nil)
 		var ve *ValidationError
