@@ -149,6 +149,14 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
+// CloseIdleConnections closes the idle connections of the client's HTTP
+// transport, for example before a test checks for leaked goroutines.
+func (c *Client) CloseIdleConnections() {
+	if t, ok := c.http.HTTPClient.Transport.(*transport).base.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+}
+
 // httpClient returns the client used for each attempt: a shallow copy of the
 // caller's client (or a pooled default) whose transport adds credentials.
 func (c *Client) httpClient(cfg config) *http.Client {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"runtime"
 	"strings"
@@ -253,4 +254,29 @@ func TestConcurrentUse(t *testing.T) {
 		assert.NoError(t, <-errs)
 	}
 	assert.Equal(t, 64, mt.GetTotalCallCount())
+}
+
+func TestCloseIdleConnections(t *testing.T) {
+	body := fixture(t, "chatsessions/recent.json")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(body)
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL+"/v1"), WithAPIKey(testAPIKey))
+	require.NoError(t, err)
+
+	before := runtime.NumGoroutine()
+	require.NoError(t, callRecent(t, c))
+	assert.Greater(t, runtime.NumGoroutine(), before, "the idle connection keeps its goroutines")
+	c.CloseIdleConnections()
+	// Poll by hand: assert.Eventually would add a goroutine of its own.
+	for deadline := time.Now().Add(2 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "closed connections end their goroutines")
+
+	// A caller's transport without CloseIdleConnections is left alone.
+	c, err = NewClient(WithHTTPClient(&http.Client{Transport: httpmock.NewMockTransport()}))
+	require.NoError(t, err)
+	assert.NotPanics(t, c.CloseIdleConnections)
 }

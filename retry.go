@@ -54,7 +54,18 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 			return false, nil
 		}
 	}
+	bufferBody(resp)
 	return true, nil
+}
+
+// bufferBody keeps the head of a body that is about to be retried in memory
+// and drains and closes the body itself, so that the connection can serve
+// the retry: go-retryablehttp drains only 4 KiB. The head is what the error
+// reports if this was the last attempt.
+func bufferBody(resp *http.Response) {
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	drainClose(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(head))
 }
 
 // permanentSessionError reports whether a Session API 500 is one of its
