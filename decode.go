@@ -12,8 +12,13 @@ import (
 // decodeEnvelope decodes a {"success": ..., "data": ...} body from dec into
 // data and eb, streaming: the elements of a list in data (the sessions of a
 // page, the messages of an export) are decoded one at a time, so the body is
-// never held in memory whole. It reports whether "data" was present and not
-// null. Like json.Unmarshal, it refuses anything but space after the body.
+// never held in memory whole. It reports whether the last "data" was present
+// and not null.
+//
+// It gives the result json.Unmarshal gives for the same body: keys match
+// case-insensitively, a repeated key's last value wins, a repeated list is
+// decoded into the earlier list's elements, and anything but space after the
+// body is refused.
 func decodeEnvelope(dec *json.Decoder, data any, eb *errorBody) (bool, error) {
 	if err := expectDelim(dec, '{'); err != nil {
 		return false, err
@@ -25,13 +30,11 @@ func decodeEnvelope(dec *json.Decoder, data any, eb *errorBody) (bool, error) {
 			return false, err
 		}
 		var dst any
-		switch key {
+		switch envelopeFields.canonical(key.(string)) {
 		case "data":
-			present, err := decodeStreaming(dec, data)
-			if err != nil {
+			if found, err = decodeStreaming(dec, data); err != nil {
 				return false, err
 			}
-			found = found || present
 			continue
 		case "success":
 			dst = &eb.Success
@@ -128,17 +131,25 @@ func decodeStreaming(dec *json.Decoder, v any) (bool, error) {
 }
 
 // decodeElements decodes the elements of a JSON array, whose '[' was read,
-// into the slice s, one at a time, and reads the closing ']'.
+// into the slice s, one at a time, and reads the closing ']'. As
+// encoding/json does, it decodes into the elements s already has.
 func decodeElements(dec *json.Decoder, s reflect.Value) error {
-	s.Set(reflect.MakeSlice(s.Type(), 0, 0))
-	for i := 0; dec.More(); i++ {
+	i := 0
+	for ; dec.More(); i++ {
 		if i == s.Cap() {
-			s.Set(reflect.Append(s, reflect.Zero(s.Type().Elem())).Slice(0, i))
+			s.Grow(1)
 		}
-		s.SetLen(i + 1)
+		if i == s.Len() {
+			s.SetLen(i + 1)
+		}
 		if err := dec.Decode(s.Index(i).Addr().Interface()); err != nil {
 			return err
 		}
+	}
+	if i == 0 {
+		s.Set(reflect.MakeSlice(s.Type(), 0, 0))
+	} else {
+		s.SetLen(i)
 	}
 	return expectDelim(dec, ']')
 }
@@ -194,6 +205,22 @@ func (sf *structFields) lookup(name string) (field, bool) {
 	}
 	return field{}, false
 }
+
+// canonical returns the name of the field a key matches, or "".
+func (sf *structFields) canonical(key string) string {
+	f, _ := sf.lookup(key)
+	return f.name
+}
+
+// envelopeFields are the keys decodeEnvelope reads.
+var envelopeFields = func() *structFields {
+	sf := &structFields{byName: map[string]field{}}
+	for _, name := range []string{"data", "success", "error_code", "error", "message", "errors"} {
+		sf.byName[name] = field{name: name}
+		sf.all = append(sf.all, field{name: name})
+	}
+	return sf
+}()
 
 var fieldCache sync.Map // reflect.Type -> *structFields
 

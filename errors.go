@@ -175,7 +175,7 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // errorBody is the union of the error shapes the two APIs send:
 // {success:false, error_code, error}, {success:false, message, data|errors|error}.
 type errorBody struct {
-	Success   *bool           `json:"success"`
+	Success   json.RawMessage `json:"success"` // true or false; "true" and "false" are accepted
 	ErrorCode json.RawMessage `json:"error_code"`
 	Error     json.RawMessage `json:"error"`
 	Message   json.RawMessage `json:"message"`
@@ -209,7 +209,11 @@ func parseErrorBody(body []byte) (code int, message string, details json.RawMess
 // an error_code that is an error status (DM Champ answers a duplicate contact
 // with HTTP 200 and error_code 409).
 func (eb *errorBody) failed() bool {
-	return (eb.Success != nil && !*eb.Success) || eb.code() >= 400
+	switch strings.Trim(string(bytes.TrimSpace(eb.Success)), `"`) {
+	case "false", "False", "FALSE":
+		return true
+	}
+	return eb.code() >= 400
 }
 
 func (eb *errorBody) code() int {

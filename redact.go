@@ -54,16 +54,47 @@ func (r *redactor) with(values ...string) *redactor {
 }
 
 // String returns s with every credential replaced by REDACTED.
+//
+// Every credential is found in s as given, then each run of them is replaced
+// at once: replacing a secret before looking for the rest could break their
+// text (a secret "piKe" would turn "apiKey=v" into "aREDACTEDy=v", whose
+// value no longer looks like a credential).
 func (r *redactor) String(s string) string {
+	var spans [][2]int // [start, end) of each credential in s
 	for _, v := range r.secrets {
-		s = strings.ReplaceAll(s, v, redacted)
-	}
-	return sensitiveParam.ReplaceAllStringFunc(s, func(m string) string {
-		if i := strings.IndexAny(m, "= \t"); i >= 0 {
-			return m[:i+1] + redacted
+		for i := 0; ; {
+			j := strings.Index(s[i:], v)
+			if j < 0 {
+				break
+			}
+			spans = append(spans, [2]int{i + j, i + j + len(v)})
+			i += j + 1
 		}
-		return redacted
-	})
+	}
+	for _, m := range sensitiveParam.FindAllStringIndex(s, -1) {
+		// Keep the name and "=", or "Bearer" and a space.
+		if i := strings.IndexAny(s[m[0]:m[1]], "= \t"); i >= 0 {
+			m[0] += i + 1
+		}
+		spans = append(spans, [2]int{m[0], m[1]})
+	}
+	if len(spans) == 0 {
+		return s
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	var b strings.Builder
+	done := 0 // s[:done] is written
+	for i := 0; i < len(spans); {
+		start, end := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] <= end; i++ {
+			end = max(end, spans[i][1])
+		}
+		b.WriteString(s[done:start])
+		b.WriteString(redacted)
+		done = end
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 // Bytes is String for byte slices; it returns b itself when nothing changes.

@@ -88,10 +88,14 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 				err = errNoData
 			}
 		}
-		body = head.buf
-		if err != nil && !head.overflow {
-			failed = failureIn(body)
+		if err != nil {
+			// Judge the failure on the whole body, as far as it is kept.
+			_, _ = io.Copy(head, io.LimitReader(resp.Body, maxErrorBody))
+			if !head.overflow {
+				failed = failureIn(head.buf)
+			}
 		}
+		body = head.buf
 	} else if body, err = readBody(resp.Body, n); err == nil {
 		switch sh {
 		case inData:

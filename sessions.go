@@ -6,6 +6,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"reflect"
 	"time"
 )
 
@@ -216,7 +217,7 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) it
 	}
 	return func(yield func(*Session, error) bool) {
 		o := start
-		var prevFirstID string
+		var prevFirst *Session
 		for {
 			page, err := s.List(ctx, &o)
 			if err != nil {
@@ -226,11 +227,11 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) it
 			if len(page.Sessions) == 0 {
 				return
 			}
-			first := page.Sessions[0].ID
-			if first != "" && first == prevFirstID {
+			first := &page.Sessions[0]
+			if prevFirst != nil && (first.ID != "" && first.ID == prevFirst.ID || reflect.DeepEqual(first, prevFirst)) {
 				return
 			}
-			prevFirstID = first
+			prevFirst = first
 			for i := range page.Sessions {
 				if !yield(&page.Sessions[i], nil) {
 					return
