@@ -228,6 +228,10 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, *call, e
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if r.api == sessionAPI && c.creds.token != "" {
+		// The transport removes it from requests to another host.
+		req.Header.Set("Authorization", "Bearer "+c.creds.token)
+	}
 
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -46,9 +46,10 @@ func callFrom(ctx context.Context) *call {
 
 // transport sits beneath the retry layer: the URLs go-retryablehttp handles,
 // logs and puts into errors never carry a credential. It adds the DM Champ
-// query credential only on requests to the DM Champ origin, and the bearer
-// token only on requests to the Session API origin, so a redirect to another
-// host never receives either.
+// query credential only on requests to the DM Champ origin, and removes the
+// Session API's Authorization header (which send sets: go-retryablehttp
+// never shows headers) from requests to any other origin than the Session
+// API's, so a redirect to another host never receives either.
 type transport struct {
 	base   http.RoundTripper
 	client *Client
@@ -101,13 +102,10 @@ func (t *transport) authorize(req *http.Request, cl *call) *http.Request {
 		out := *req
 		out.URL = &u
 		return &out
-	case cl.api == sessionAPI && c.sessionsBaseURL != nil && sameOrigin(req.URL, c.sessionsBaseURL):
-		if c.creds.token == "" {
-			return req
-		}
+	case req.Header.Get("Authorization") != "" && (cl.api != sessionAPI || !sameOrigin(req.URL, c.sessionsBaseURL)):
 		out := *req
 		out.Header = req.Header.Clone()
-		out.Header.Set("Authorization", "Bearer "+c.creds.token)
+		out.Header.Del("Authorization")
 		return &out
 	}
 	return req
