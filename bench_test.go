@@ -204,13 +204,13 @@ func benchRecent(b *testing.B, body []byte, memory bool) {
 	}
 }
 
-// BenchmarkRecent100 fetches 100 sessions without messages (about 40 kB).
+// BenchmarkRecent100 fetches 100 sessions without messages (about 30 kB).
 func BenchmarkRecent100(b *testing.B) {
 	benchRecent(b, recentPayload(b, 100, false), false)
 }
 
 // BenchmarkRecent2000Messages fetches 2,000 sessions with their messages
-// (about 7 MB), and reports the peak heap growth during one call relative to
+// (about 6.7 MB), and reports the peak heap growth during one call relative to
 // the size of the decoded result.
 func BenchmarkRecent2000Messages(b *testing.B) {
 	benchRecent(b, recentPayload(b, 2000, true), true)
