@@ -3,6 +3,7 @@ package dmchamp
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -258,22 +259,32 @@ func TestConcurrentUse(t *testing.T) {
 
 func TestCloseIdleConnections(t *testing.T) {
 	body := fixture(t, "chatsessions/recent.json")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(body)
 	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateClosed {
+			closed <- struct{}{}
+		}
+	}
+	srv.Start()
 	defer srv.Close()
 	c, err := NewClient(WithBaseURL(srv.URL+"/v1"), WithAPIKey(testAPIKey))
 	require.NoError(t, err)
 
-	before := runtime.NumGoroutine()
 	require.NoError(t, callRecent(t, c))
-	assert.Greater(t, runtime.NumGoroutine(), before, "the idle connection keeps its goroutines")
-	c.CloseIdleConnections()
-	// Poll by hand: assert.Eventually would add a goroutine of its own.
-	for deadline := time.Now().Add(2 * time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
-		time.Sleep(10 * time.Millisecond)
+	select {
+	case <-closed:
+		t.Fatal("the connection closed before CloseIdleConnections")
+	default:
 	}
-	assert.LessOrEqual(t, runtime.NumGoroutine(), before, "closed connections end their goroutines")
+	c.CloseIdleConnections()
+	select {
+	case <-closed:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the idle connection was not closed")
+	}
 
 	// A caller's transport without CloseIdleConnections is left alone.
 	c, err = NewClient(WithHTTPClient(&http.Client{Transport: httpmock.NewMockTransport()}))

@@ -20,9 +20,9 @@ import (
 
 // Fake credentials: never real ones.
 const (
-	testAPIKey      = "tk_live_9f8e7d6c5b4a3928"
-	testUserID      = "uid_Xq7Lm2Pz9Rt4Wv6Y"
-	testToken       = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+	testAPIKey      = "fake-api-key-9f8e7d6c5b4a"
+	testUserID      = "fake-user-id-Xq7Lm2Pz9Rt4"
+	testToken       = "fake-session-token-5e6f7a8b"
 	testBaseURL     = "https://api.dmchamp.test/v1"
 	testSessionsURL = "https://coach.test/api"
 )

@@ -134,7 +134,7 @@ func bodyOf(err error) []byte {
 
 func TestRedactor(t *testing.T) {
 	secret := "s3cr3t+/=key"
-	r := newRedactor(secret, "", "eyJhbGciOi.payload.sig")
+	r := newRedactor(secret, "", "fake-token-for-redaction")
 	cases := map[string]string{
 		"key " + secret + " here":                   "key REDACTED here",
 		"q=" + url.QueryEscape(secret):              "q=REDACTED",
