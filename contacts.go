@@ -33,7 +33,7 @@ type ContactLookup struct {
 // Contact is a contact as the API returns it. Fields the SDK does not name
 // are in Raw.
 type Contact struct {
-	ID                    string          `json:"id"`
+	ID                    string          `json:"id"`                    // Firestore document id
 	PhoneNumber           string          `json:"phoneNumber"`           // with country code
 	FirstName             string          `json:"firstName"`             // "Unknown" when unknown
 	LastName              string          `json:"lastName"`              // "Unknown" when unknown

@@ -154,11 +154,11 @@ func (s *Server) ClientOptions() []dmchamp.Option {
 // "REDACTED": the apiKey, userId and secret query parameters, and the
 // Authorization and Cookie headers.
 type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header
-	Body   []byte
+	Method string      // HTTP method
+	Path   string      // URL path, e.g. "/v1/contacts"
+	Query  url.Values  // query parameters, credentials redacted
+	Header http.Header // headers, Authorization and Cookie redacted
+	Body   []byte      // the body as received
 }
 
 // Requests returns the requests received so far, oldest first (at most the
