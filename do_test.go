@@ -2,8 +2,11 @@ package dmchamp
 
 import (
 	"encoding/json"
+	"io"
+	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -138,6 +141,9 @@ func TestDoValidation(t *testing.T) {
 		{&Request{Method: http.MethodGet, Path: "/a/../otp"}, "Path"},
 		{&Request{Method: http.MethodGet, Path: "/a/./b"}, "Path"},
 		{&Request{Method: http.MethodGet, Path: "/.."}, "Path"},
+		{&Request{Method: "GE(T", Path: "/x"}, "Method"},
+		{&Request{Method: http.MethodGet, Path: "/x/%zz"}, "Path"},
+		{&Request{Method: http.MethodGet, Path: "/x", Query: url.Values{"apiKey": {"other"}}}, "Query"},
 	}
 	for _, tc := range cases {
 		c, mt := setup(t)
@@ -153,4 +159,50 @@ func TestDoValidation(t *testing.T) {
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve, "a non-public endpoint needs a credential")
 	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestDoRejectsBadOut(t *testing.T) {
+	var nilBytes *[]byte
+	var m map[string]any
+	for _, out := range []any{nilBytes, m, struct{}{}, "x"} {
+		c, mt := setup(t)
+		err := c.Do(t.Context(), &Request{Method: http.MethodPost, Path: "/x"}, out)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, "%T", out)
+		assert.Equal(t, "out", ve.Field)
+		assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent")
+	}
+}
+
+func TestUnencodableBodyIsAValidationError(t *testing.T) {
+	c, mt := setup(t)
+	_, err := c.Sessions.Update(t.Context(), sessionID, &UpdateSessionRequest{Metadata: map[string]any{"x": math.Inf(1)}})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "request", ve.Field)
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestBodyTooLarge(t *testing.T) {
+	_, err := readBody(strings.NewReader(""), maxFlatBody+1)
+	assert.ErrorIs(t, err, errTooLarge, "an announced length over the limit")
+
+	b, err := readBody(io.LimitReader(zeros{}, maxFlatBody+10), -1)
+	assert.ErrorIs(t, err, errTooLarge, "an unannounced body over the limit")
+	assert.Len(t, b, maxFlatBody)
+
+	c, mt := setup(t)
+	mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/tags", withKey(nil), func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, ContentLength: 40 << 20, Body: io.NopCloser(strings.NewReader("[]")), Header: http.Header{}}, nil
+	})
+	_, err = c.Tags.List(t.Context())
+	assert.ErrorIs(t, err, ErrInvalidResponse)
+	assert.ErrorIs(t, err, errTooLarge)
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

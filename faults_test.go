@@ -625,12 +625,12 @@ func TestFaultStall(t *testing.T) {
 		_, err := faultRecent(faultWatchdog(t, 2*time.Second), c)
 		assert.Less(t, time.Since(start), time.Second)
 		// The per-attempt limit covers reading the body. The answer had
-		// arrived, so the call is not retried; the SDK reports it as a 200
-		// whose body could not be read.
-		var apiErr *dmchamp.APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, http.StatusOK, apiErr.StatusCode)
-		assert.ErrorIs(t, err, dmchamp.ErrInvalidResponse)
+		// arrived, so the call is not retried; the lost body is a
+		// *RequestError, like any timeout.
+		var reqErr *dmchamp.RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, reqErr.Attempts)
+		assert.NotErrorIs(t, err, dmchamp.ErrInvalidResponse)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		var netErr net.Error
 		require.ErrorAs(t, err, &netErr)

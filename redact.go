@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"errors"
 	"net/url"
 	"regexp"
 	"slices"
@@ -107,4 +108,34 @@ func (r *redactor) Bytes(b []byte) []byte {
 		return b
 	}
 	return []byte(s)
+}
+
+// redactedError stands in for an error whose text held a credential: its
+// text is redacted, and it answers errors.Is, errors.As and Timeout for the
+// error it replaces without handing that error out through Unwrap.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string        { return e.text }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+func (e *redactedError) As(target any) bool   { return errors.As(e.err, target) }
+
+// Timeout reports whether the replaced error is a timeout.
+func (e *redactedError) Timeout() bool {
+	var t interface{ Timeout() bool }
+	return errors.As(e.err, &t) && t.Timeout()
+}
+
+// error returns err, or a redacted stand-in when its text holds a
+// credential.
+func (r *redactor) error(err error) error {
+	if err == nil {
+		return nil
+	}
+	if text := r.String(err.Error()); text != err.Error() {
+		return &redactedError{text: text, err: err}
+	}
+	return err
 }

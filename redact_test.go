@@ -2,6 +2,7 @@ package dmchamp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -70,6 +71,8 @@ func TestNoCredentialLeaks(t *testing.T) {
 			mt.RegisterResponder(http.MethodGet, "https://elsewhere.test/x", jsonReply(500, echoJSON))
 		}, call: recent, echoed: true},
 		{name: "per-attempt timeout", prepare: onRecent(jsonReply(200, "{}").Delay(time.Second)), call: recent},
+		{name: "decoding error quoting the body", prepare: onRecent(jsonReply(200,
+			`{"success":true,"data":{"sessions":[{"start_date_time":"`+echo+`"}]}}`)), call: recent, echoed: true},
 		{name: "context deadline during backoff", prepare: onRecent(jsonReply(503, echoJSON)), call: func(ctx context.Context, c *Client) error {
 			c.http.RetryWaitMin, c.http.RetryWaitMax = time.Hour, time.Hour
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
@@ -110,6 +113,14 @@ func TestNoCredentialLeaks(t *testing.T) {
 					outputs["Body"] = string(apiErr.Body)
 					outputs["Details"] = string(apiErr.Details)
 					outputs["Message"] = apiErr.Message
+					outputs["APIError value %+v"] = fmt.Sprintf("%+v", *apiErr)
+				}
+				if reqErr, ok := err.(*RequestError); ok {
+					outputs["RequestError value %+v"] = fmt.Sprintf("%+v", *reqErr)
+				}
+				// Whatever walks the chain of wrapped errors sees no credential either.
+				for i, e := 0, errors.Unwrap(err); e != nil; i, e = i+1, errors.Unwrap(e) {
+					outputs[fmt.Sprintf("unwrapped %d", i)] = e.Error()
 				}
 				for where, out := range outputs {
 					for _, secret := range creds.secrets {

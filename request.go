@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -20,7 +21,7 @@ import (
 // Body limits.
 const (
 	maxWholeBody = 1 << 20   // a {success, data} body up to this size is decoded whole
-	maxFlatBody  = 32 << 20  // a flat or bare result read whole before decoding
+	maxFlatBody  = 32 << 20  // the largest body read whole (all but {success, data} answers)
 	maxDrain     = 256 << 10 // what is read to reuse a connection before closing it
 )
 
@@ -125,17 +126,36 @@ func do[T any](ctx context.Context, c *Client, r *request, sh shape) (*T, error)
 	switch {
 	case failed != nil:
 		return nil, c.apiError(cl, resp, headOf(body), failed)
+	case err != nil && readFailed(err):
+		return nil, c.requestError(cl, err)
 	case err != nil:
 		return nil, c.invalidResponse(cl, resp, headOf(body), err)
 	}
 	return out, nil
 }
 
-// readBody reads a whole body: the announced n bytes, or at most maxFlatBody
-// when n is unknown or larger.
+// readFailed reports whether reading a body failed for want of a
+// connection (lost, timed out, cancelled) rather than because of what the
+// server sent: the call then gets a *RequestError.
+func readFailed(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
+}
+
+var errTooLarge = fmt.Errorf("the body exceeds %d MiB", maxFlatBody>>20)
+
+// readBody reads a whole body: the announced n bytes, or, when n is unknown,
+// up to maxFlatBody. A larger body is an error.
 func readBody(body io.Reader, n int64) ([]byte, error) {
-	if n < 0 || n > maxFlatBody {
-		return io.ReadAll(io.LimitReader(body, maxFlatBody))
+	if n > maxFlatBody {
+		return nil, errTooLarge
+	}
+	if n < 0 {
+		b, err := io.ReadAll(io.LimitReader(body, maxFlatBody+1))
+		if err == nil && len(b) > maxFlatBody {
+			return b[:maxFlatBody], errTooLarge
+		}
+		return b, err
 	}
 	b := make([]byte, n)
 	read, err := io.ReadFull(body, b)
@@ -215,13 +235,13 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, *call, e
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return nil, cl, fmt.Errorf("dmchamp: %s %s: encoding request body: %w", cl.method, cl.path, err)
+			return nil, cl, invalid("request", "cannot be sent as JSON: %v", err)
 		}
 		body = b
 	}
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, callKey{}, cl), r.method, rawURL, body)
 	if err != nil {
-		return nil, cl, fmt.Errorf("dmchamp: %s %s: %w", cl.method, cl.path, err)
+		return nil, cl, invalid("request", "%v", err)
 	}
 	req.Header.Set("Accept", cmp.Or(r.accept, "application/json"))
 	req.Header.Set("User-Agent", c.userAgent)
@@ -267,9 +287,10 @@ func (c *Client) base(r *request) (*url.URL, error) {
 }
 
 // invalidResponse builds the error for a 2xx body that could not be decoded.
+// A decoding error may quote the body: it is redacted like the body.
 func (c *Client) invalidResponse(cl *call, resp *http.Response, body []byte, err error) *APIError {
 	e := c.apiError(cl, resp, body, &errorBody{})
-	e.Err = err // encoding/json errors name types and offsets, never values
+	e.Err = c.redactFor(cl).error(err)
 	return e
 }
 
@@ -329,7 +350,7 @@ func pathParam(name, v string) (string, error) {
 func values(opts any) (url.Values, error) {
 	v, err := query.Values(opts)
 	if err != nil {
-		return nil, fmt.Errorf("dmchamp: encoding query: %w", err)
+		return nil, invalid("options", "%v", err)
 	}
 	return v, nil
 }

@@ -33,7 +33,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	mayRetry := cl == nil || cl.idempotent || c.retryNonIdempotent
 	if err != nil {
-		if !mayRetry && !neverConnected(err) {
+		// A POST may go again only if no server has seen it: the
+		// connection was refused, and no earlier hop (a redirect) answered.
+		if !mayRetry && (!neverConnected(err) || cl.reached) {
 			return false, nil
 		}
 		// go-retryablehttp's policy knows which transport errors are

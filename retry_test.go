@@ -322,3 +322,18 @@ func TestNeverConnected(t *testing.T) {
 	assert.False(t, neverConnected(io.ErrUnexpectedEOF))
 	assert.False(t, neverConnected(errors.New(strings.Repeat("dial ", 3))))
 }
+
+func TestRetryPOSTNotResentAfterARedirect(t *testing.T) {
+	// The server answered (and may have acted) before the redirect target
+	// refused the connection: the POST must not go again.
+	c, mt := setup(t)
+	mt.RegisterResponder(http.MethodPost, testSessionsURL+"/sessions",
+		httpmock.NewStringResponder(http.StatusSeeOther, "").HeaderSet(http.Header{"Location": {"https://elsewhere.test/done"}}))
+	mt.RegisterResponder(http.MethodGet, "https://elsewhere.test/done", httpmock.NewErrorResponder(dialRefused))
+
+	_, err := c.Sessions.Create(t.Context(), &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID})
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, 1, reqErr.Attempts)
+	assert.Equal(t, 2, mt.GetTotalCallCount(), "the POST and the redirect, once each")
+}

@@ -34,6 +34,7 @@ type call struct {
 	idempotent  bool
 	secretQuery url.Values // credentials of this call (e.g. an OTP secret), added by the transport
 	attempts    int        // attempts completed
+	reached     bool       // a server answered: a POST must not be sent again
 	lastEnd     time.Time  // when the previous attempt's response or error arrived
 }
 
@@ -71,11 +72,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// http.Transport points resp.Request at the request it was given:
 		// the credential-bearing copy. Hand back the caller's request.
 		resp.Request = req
+		if cl != nil {
+			cl.reached = true // even a redirect: the server may have acted
+		}
 	}
 	if logging {
 		t.log(req, cl, resp, err, start)
 	}
-	return resp, err
+	// A transport may name the URL it was given, credential included.
+	return resp, t.client.redactFor(cl).error(err)
 }
 
 // authorize returns a copy of req carrying the credentials that belong to
