@@ -54,8 +54,10 @@ var usageColumns = []string{
 // UsageExport returns an iterator over the rows of the agency's CSV credit
 // usage report. The report is requested when the loop starts and parsed as
 // it streams in, one row at a time; the loop may stop early. Columns are
-// found by their header, in any order. An error (a rejected argument, an API
-// error, a malformed row) is yielded once and ends the loop.
+// found by their header, in any order. An error is yielded once and ends
+// the loop: a *ValidationError, an *APIError (a malformed report matches
+// ErrInvalidResponse), or a *RequestError. The per-attempt timeout
+// (WithTimeout) covers reading the whole report.
 //
 // API: GET /agencies/usage/export
 func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOptions) iter.Seq2[*UsageRow, error] {
@@ -82,7 +84,11 @@ func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOption
 		}
 		defer body.Close()
 		for row, err := range usageRows(body) {
-			if !yield(row, err) || err != nil {
+			if err != nil {
+				yield(nil, body.fail(err))
+				return
+			}
+			if !yield(row, nil) {
 				return
 			}
 		}
@@ -100,7 +106,7 @@ func usageRows(r io.Reader) iter.Seq2[*UsageRow, error] {
 			return // an empty report
 		}
 		if err != nil {
-			yield(nil, fmt.Errorf("dmchamp: usage report header: %w", err))
+			yield(nil, fmt.Errorf("usage report header: %w", err))
 			return
 		}
 		col := map[string]int{}
@@ -112,7 +118,7 @@ func usageRows(r io.Reader) iter.Seq2[*UsageRow, error] {
 		for i, name := range usageColumns {
 			j, ok := col[strings.ToLower(name)]
 			if !ok {
-				yield(nil, fmt.Errorf("dmchamp: usage report has no %q column", name))
+				yield(nil, fmt.Errorf("usage report has no %q column", name))
 				return
 			}
 			idx[i] = j
@@ -123,13 +129,13 @@ func usageRows(r io.Reader) iter.Seq2[*UsageRow, error] {
 				return
 			}
 			if err != nil {
-				yield(nil, fmt.Errorf("dmchamp: usage report: %w", err))
+				yield(nil, fmt.Errorf("usage report: %w", err))
 				return
 			}
 			line, _ := cr.FieldPos(0)
 			row, err := parseUsageRow(rec, idx)
 			if err != nil {
-				err = fmt.Errorf("dmchamp: usage report line %d: %w", line, err)
+				err = fmt.Errorf("usage report line %d: %w", line, err)
 			}
 			if !yield(row, err) || err != nil {
 				return

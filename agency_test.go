@@ -3,11 +3,12 @@ package dmchamp
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -435,7 +436,8 @@ func TestAgencyUsageExportMissingColumn(t *testing.T) {
 	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 	assert.Empty(t, rows)
 	require.Len(t, errs, 1)
-	assert.EqualError(t, errs[0], `dmchamp: usage report has no "AI Model" column`)
+	assert.EqualError(t, errs[0], `dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report has no "AI Model" column`)
+	assert.ErrorIs(t, errs[0], ErrInvalidResponse)
 }
 
 func TestAgencyUsageExportMalformedRow(t *testing.T) {
@@ -456,17 +458,17 @@ func TestAgencyUsageExportMalformedRow(t *testing.T) {
 		error string
 	}{
 		{"amount with a decimal comma", usageHeader + good1 + good2 + bad(date, `"1,5"`, keys) + after, 2,
-			`dmchamp: usage report line 4: column Amount: "1,5" is not a number`},
+			`usage report line 4: column Amount: "1,5" is not a number`},
 		{"empty amount", usageHeader + good1 + bad(date, "", keys) + after, 1,
-			`dmchamp: usage report line 3: column Amount: "" is not a number`},
+			`usage report line 3: column Amount: "" is not a number`},
 		{"date in another format", usageHeader + good1 + good2 + bad("01/10/2026 08:14", amount, keys) + after, 2,
-			`dmchamp: usage report line 4: column Date: "01/10/2026 08:14" is not a date`},
+			`usage report line 4: column Date: "01/10/2026 08:14" is not a date`},
 		{"empty date", usageHeader + bad("", amount, keys) + after, 0,
-			`dmchamp: usage report line 2: column Date: "" is not a date`},
+			`usage report line 2: column Date: "" is not a date`},
 		{"custom keys not a boolean", usageHeader + good1 + good2 + bad(date, amount, "maybe") + after, 2,
-			`dmchamp: usage report line 4: column Custom Keys Used: "maybe" is not yes or no`},
+			`usage report line 4: column Custom Keys Used: "maybe" is not yes or no`},
 		{"line counts physical lines", usageHeader + good1 + multiline + bad(date, "n/a", keys) + after, 2,
-			`dmchamp: usage report line 5: column Amount: "n/a" is not a number`},
+			`usage report line 5: column Amount: "n/a" is not a number`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -485,9 +487,11 @@ func TestAgencyUsageExportMalformedRow(t *testing.T) {
 			}
 			assert.Len(t, rows, tc.rows, "the good rows before the error")
 			require.Len(t, errs, 1)
-			assert.EqualError(t, errs[0], tc.error)
+			assert.EqualError(t, errs[0], "dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: "+tc.error)
 			var apiErr *APIError
-			assert.False(t, errors.As(errs[0], &apiErr), "a malformed row is not an API error")
+			require.ErrorAs(t, errs[0], &apiErr, "a malformed report is the server's invalid answer")
+			assert.Equal(t, 200, apiErr.StatusCode)
+			assert.ErrorIs(t, errs[0], ErrInvalidResponse)
 			for _, r := range rows {
 				assert.NotEqual(t, uidLumen, r.SubAccountID, "the row after the error is not read")
 			}
@@ -508,7 +512,8 @@ func TestAgencyUsageExportCSVSyntaxError(t *testing.T) {
 	require.ErrorAs(t, errs[0], &pe)
 	assert.Equal(t, 3, pe.Line)
 	assert.ErrorIs(t, errs[0], csv.ErrBareQuote)
-	assert.True(t, strings.HasPrefix(errs[0].Error(), "dmchamp: usage report: "), errs[0].Error())
+	assert.True(t, strings.HasPrefix(errs[0].Error(), "dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report: "), errs[0].Error())
+	assert.ErrorIs(t, errs[0], ErrInvalidResponse)
 }
 
 func TestParseUsageRowFormats(t *testing.T) {
@@ -678,7 +683,7 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 		assert.Len(t, rows, 8)
 		require.Len(t, errs, 1)
-		assert.EqualError(t, errs[0], `dmchamp: usage report line 10: column Amount: "five hundred" is not a number`)
+		assert.EqualError(t, errs[0], `dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report line 10: column Amount: "five hundred" is not a number`)
 		assert.True(t, body.closed)
 	})
 
@@ -730,5 +735,48 @@ func TestUsageRowsEndsAtError(t *testing.T) {
 	}
 	assert.Zero(t, rows)
 	require.Len(t, errs, 1)
-	assert.EqualError(t, errs[0], `dmchamp: usage report line 2: column Amount: "one" is not a number`)
+	assert.EqualError(t, errs[0], `usage report line 2: column Amount: "one" is not a number`)
+}
+
+// brokenBody yields data, then fails as a lost connection does.
+type brokenBody struct{ data *strings.Reader }
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if b.data.Len() == 0 {
+		return 0, &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
+	}
+	return b.data.Read(p)
+}
+
+func (b *brokenBody) Close() error { return nil }
+
+func TestDownloadsLosingTheConnection(t *testing.T) {
+	report := string(fixture(t, "agency/usage_2026_10.csv"))
+	cut := func(body, contentType string) httpmock.Responder {
+		return func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: 200, ContentLength: -1, Header: http.Header{"Content-Type": {contentType}},
+				Body: &brokenBody{strings.NewReader(body)}}, nil
+		}
+	}
+
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, cut(report[:len(report)/2], "text/csv"))
+	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
+	assert.NotEmpty(t, rows, "the rows before the loss")
+	require.Len(t, errs, 1)
+	var reqErr *RequestError
+	require.ErrorAs(t, errs[0], &reqErr)
+	assert.ErrorIs(t, errs[0], syscall.ECONNRESET)
+	assert.Equal(t, "/v1/agencies/usage/export", reqErr.Path)
+
+	c, mt = setup(t)
+	expect(t, mt, want{method: http.MethodGet, url: testBaseURL + "/chat-exports/recent",
+		query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})}, cut("=== Maria Gonzalez ===\nHola", "text/plain"))
+	body, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
+	require.NoError(t, err)
+	got, err := io.ReadAll(body)
+	require.NoError(t, body.Close())
+	assert.Equal(t, "=== Maria Gonzalez ===\nHola", string(got))
+	require.ErrorAs(t, err, &reqErr)
+	assert.ErrorIs(t, err, syscall.ECONNRESET)
 }

@@ -71,7 +71,8 @@ func (s *ChatExportsService) Recent(ctx context.Context, opts *ChatExportOptions
 
 // RecentText exports the same conversations as Recent as one text document
 // (format=txt), streamed: the caller reads it and must close it. The
-// per-attempt timeout (WithTimeout) covers reading it.
+// per-attempt timeout (WithTimeout) covers reading it; a read that fails
+// returns a *RequestError.
 //
 // API: GET /chat-exports/recent?format=txt
 func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOptions) (io.ReadCloser, error) {
@@ -81,7 +82,11 @@ func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOpt
 	}
 	r.query.Set("format", "txt")
 	r.accept = "text/plain"
-	return s.client.stream(ctx, r)
+	d, err := s.client.stream(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 func (s *ChatExportsService) request(opts *ChatExportOptions) (*request, error) {
@@ -90,8 +95,8 @@ func (s *ChatExportsService) request(opts *ChatExportOptions) (*request, error) 
 		return nil, invalid("Hours", "required: pass options with Hours >= 1")
 	case opts.Hours < 1:
 		return nil, invalid("Hours", "must be at least 1, got %d", opts.Hours)
-	case opts.Limit < 0:
-		return nil, invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", opts.Limit)
+	case checkLimit(opts.Limit) != nil:
+		return nil, checkLimit(opts.Limit)
 	case opts.Filter != "" && !opts.Filter.valid():
 		return nil, invalid("Filter", "%q is not all, media, tool_use or text", opts.Filter)
 	}

@@ -142,8 +142,5 @@ func checkListOptions(status ChatSessionStatus, limit int) error {
 	if status != "" && !status.valid() {
 		return invalid("Status", "%q is not ChatSessionOpened or ChatSessionClosed", status)
 	}
-	if limit < 0 {
-		return invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", limit)
-	}
-	return nil
+	return checkLimit(limit)
 }

@@ -150,7 +150,9 @@ func NewClient(opts ...Option) (*Client, error) {
 }
 
 // CloseIdleConnections closes the idle connections of the client's HTTP
-// transport, for example before a test checks for leaked goroutines.
+// transport, for example before a test checks for leaked goroutines. With a
+// client given to WithHTTPClient, that is its transport's pool, shared with
+// whatever else uses that transport (http.DefaultTransport when it has none).
 func (c *Client) CloseIdleConnections() {
 	if t, ok := c.http.HTTPClient.Transport.(*transport).base.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()

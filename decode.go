@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
 
 // decodeEnvelope decodes a {"success": ..., "data": ...} body from dec into
-// data and eb, streaming: the elements of a list in data (the sessions of a
-// page, the messages of an export) are decoded one at a time, so the body is
-// never held in memory whole. It reports whether the last "data" was present
+// data and eb, streaming: the elements of a list in data (the sessions of
+// an answer, or of a page) are decoded one at a time, so the body is never
+// held in memory whole. It reports whether the last "data" was present
 // and not null.
 //
 // It gives the result json.Unmarshal gives for the same body: keys match
@@ -172,12 +173,18 @@ func typeError(tok json.Token, t reflect.Type) error {
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
 // streamable reports whether decodeStreaming walks values of t itself: a
-// slice or a struct, without an UnmarshalJSON of its own.
+// slice, or a struct whose fields its matching handles, without an
+// UnmarshalJSON of its own. Anything else is left to encoding/json.
 func streamable(t reflect.Type) bool {
-	if reflect.PointerTo(t).Implements(unmarshalerType) {
+	switch {
+	case reflect.PointerTo(t).Implements(unmarshalerType):
 		return false
+	case t.Kind() == reflect.Slice:
+		return t.Elem().Kind() != reflect.Uint8
+	case t.Kind() == reflect.Struct:
+		return fieldsOf(t) != nil
 	}
-	return t.Kind() == reflect.Struct || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8)
+	return false
 }
 
 // structFields maps the JSON names of a struct's fields to the fields.
@@ -224,8 +231,8 @@ var envelopeFields = func() *structFields {
 
 var fieldCache sync.Map // reflect.Type -> *structFields
 
-// fieldsOf returns the JSON fields of a struct type: its exported, untagged
-// or tagged fields (the models have no embedded fields).
+// fieldsOf returns the JSON fields of a struct type, or nil when it has an
+// embedded field or a ",string" option, which the matching does not handle.
 func fieldsOf(t reflect.Type) *structFields {
 	if sf, ok := fieldCache.Load(t); ok {
 		return sf.(*structFields)
@@ -233,8 +240,12 @@ func fieldsOf(t reflect.Type) *structFields {
 	sf := &structFields{byName: map[string]field{}}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "-" || f.Anonymous {
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || slices.Contains(strings.Split(opts, ","), "string") {
+			sf = nil
+			break
+		}
+		if !f.IsExported() || name == "-" {
 			continue
 		}
 		if name == "" {

@@ -1,9 +1,12 @@
 package dmchamp
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -78,12 +81,14 @@ func recentWith(t *testing.T, body string, announced bool) (*RecentChatSessions,
 }
 
 func TestDecodeLargeAnnouncedBodyStreams(t *testing.T) {
-	// A body over maxWholeBody takes the streaming path even when its length
-	// is announced, and decodes as the recorded fixture says.
+	// An announced length beyond what can be read whole: only the streaming
+	// path decodes it (the whole path refuses it before reading).
 	large := fixture(t, "chatsessions/recent_messages_large.json")
-	padded := strings.Replace(string(large), `"hours_ago":48`, `"hours_ago":48,"padding":"`+strings.Repeat("x", maxWholeBody)+`"`, 1)
 	c, mt := setup(t)
-	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, httpmock.NewStringResponder(200, padded).SetContentLength())
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, ContentLength: maxFlatBody + 1, Header: http.Header{},
+			Body: io.NopCloser(bytes.NewReader(large))}, nil
+	})
 	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
 	require.NoError(t, err)
 	assert.Len(t, got.Sessions, 150)
@@ -101,4 +106,33 @@ func TestReadBody(t *testing.T) {
 	b, err = readBody(strings.NewReader("abc"), -1)
 	require.NoError(t, err)
 	assert.Equal(t, "abc", string(b))
+}
+
+func TestStreamingLeavesUnsupportedStructsToEncodingJSON(t *testing.T) {
+	type inner struct{ A int }
+	type withEmbedded struct {
+		inner
+		B []int `json:"b"`
+	}
+	type withString struct {
+		N int   `json:"n,string"`
+		L []int `json:"l"`
+	}
+	assert.False(t, streamable(reflect.TypeFor[withEmbedded]()))
+	assert.False(t, streamable(reflect.TypeFor[withString]()))
+	assert.True(t, streamable(reflect.TypeFor[RecentChatSessions]()))
+	assert.False(t, streamable(reflect.TypeFor[Session]()), "its own UnmarshalJSON")
+
+	body := `{"success":true,"data":{"A":1,"b":[2],"n":"3","l":[4]}}`
+	var e withEmbedded
+	found, err := decodeEnvelope(json.NewDecoder(strings.NewReader(body)), &e, &errorBody{})
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, withEmbedded{inner{1}, []int{2}}, e)
+
+	var s withString
+	found, err = decodeEnvelope(json.NewDecoder(strings.NewReader(body)), &s, &errorBody{})
+	require.NoError(t, err)
+	assert.True(t, found)
+	assert.Equal(t, withString{3, []int{4}}, s)
 }

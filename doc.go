@@ -19,9 +19,9 @@
 //   - *RequestError: no response, because the connection failed or the
 //     context ended; errors.Is(err, context.DeadlineExceeded) works through it.
 //
-// GET and PUT calls are retried on connection errors, 429 and 5xx with
-// exponential backoff, honouring Retry-After. POST calls are not retried once
-// they may have reached the server.
+// GET, PUT and DELETE calls are retried on connection errors, 429 and 5xx
+// with exponential backoff, honouring Retry-After. POST calls are not
+// retried once they may have reached the server.
 //
 // The DM Champ credential travels in the query string. The client adds it
 // beneath the retry layer, only for the DM Champ host, and removes any

@@ -50,8 +50,9 @@ type APIError struct {
 	Body       []byte          // raw body, at most 64 KiB
 	Err        error           // decoding error of a 2xx body, else nil
 
-	// notFoundByMessage is set for Session API calls, whose backend reports
-	// some missing resources as HTTP 500 with a message ending in "not found".
+	// notFoundByMessage is set for calls whose API reports some missing
+	// resources as HTTP 500 (the Session API) or 200 (sub-accounts) with a
+	// message saying they were not found.
 	notFoundByMessage bool
 }
 
@@ -90,7 +91,8 @@ func (e *APIError) Is(target error) bool {
 	case ErrInvalidResponse:
 		return e.Err != nil
 	case ErrNotFound:
-		if e.notFoundByMessage && e.StatusCode == http.StatusInternalServerError && notFoundMessage(e.Message) {
+		if e.notFoundByMessage && (e.StatusCode == http.StatusInternalServerError || e.StatusCode == http.StatusOK) &&
+			notFoundMessage(e.Message) {
 			return true
 		}
 	}

@@ -76,7 +76,7 @@ func jsonReply(status int, body string) httpmock.Responder {
 type want struct {
 	method string
 	url    string     // without query
-	query  url.Values // the exact query, credential included
+	query  url.Values // the exact query, credential included; nil or empty means none
 	body   string     // expected JSON body; "" means no body
 	header http.Header
 }
@@ -86,6 +86,10 @@ type want struct {
 func expect(t *testing.T, mt *httpmock.MockTransport, w want, resp httpmock.Responder) {
 	t.Helper()
 	check := func(req *http.Request) (*http.Response, error) {
+		if len(w.query) == 0 {
+			// httpmock also routes a request with a query here.
+			assert.Empty(t, req.URL.RawQuery, "query")
+		}
 		assert.Equal(t, wantAccept(req), req.Header.Get("Accept"))
 		assert.True(t, strings.HasPrefix(req.Header.Get("User-Agent"), "dmchamp-go/"), req.Header.Get("User-Agent"))
 		for k, v := range w.header {

@@ -47,6 +47,8 @@ const (
 	SessionScheduled  SessionStatus = "SCHEDULED"
 )
 
+func (s SessionStatus) validOrEmpty() bool { return s == "" || s.valid() }
+
 func (s SessionStatus) valid() bool {
 	switch s {
 	case SessionActive, SessionCompleted, SessionTerminated, SessionScheduled:

@@ -80,7 +80,8 @@ func WithSessionsToken(token string) Option {
 
 // WithHTTPClient sets the HTTP client used for each attempt. The SDK works on
 // a shallow copy and wraps its transport to add credentials; the caller's
-// client is not modified. A nil Transport means http.DefaultTransport.
+// client is not modified. A nil Transport means http.DefaultTransport; a zero
+// Timeout means DefaultTimeout, unless WithTimeout says otherwise.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {

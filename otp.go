@@ -36,12 +36,10 @@ type OTP struct {
 }
 
 // Generate returns the current code of a base32 TOTP secret, as computed by
-// DM Champ.
+// DM Champ. The secret is sent normalized: upper case, without spaces,
+// hyphens or padding.
 //
 // API: GET /otp/generate
-//
-// The secret is sent normalized: upper case, without spaces, hyphens or
-// padding.
 func (s *OTPService) Generate(ctx context.Context, secret string) (*OTP, error) {
 	if _, err := totpKey(secret); err != nil {
 		return nil, err

@@ -37,6 +37,10 @@ type request struct {
 	apiKeyOnly  bool       // an agency-only endpoint: userId is not accepted
 	emptyOK     bool       // a flat answer may have an empty body
 	accept      string     // the Accept header; "" means application/json
+
+	// notFoundByMessage makes an error whose message says "not found" match
+	// ErrNotFound even with HTTP 200 or 500 (the Session API; sub-accounts).
+	notFoundByMessage bool
 }
 
 // shape says where a 2xx body carries the result.
@@ -179,33 +183,62 @@ func decodeFlat(b []byte, out any, emptyOK bool) (*errorBody, error) {
 }
 
 // stream performs the call and returns the 2xx body for the caller to read
-// and close. Closing drains what is left so the connection can be reused. A
-// JSON answer reporting a failure is an *APIError, as elsewhere.
-func (c *Client) stream(ctx context.Context, r *request) (io.ReadCloser, error) {
+// and close. A JSON answer reporting a failure is an *APIError, as
+// elsewhere.
+func (c *Client) stream(ctx context.Context, r *request) (*download, error) {
 	resp, cl, err := c.send(ctx, r)
 	if err != nil {
 		return nil, err
 	}
+	d := &download{Reader: resp.Body, body: resp.Body, c: c, cl: cl, resp: resp}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "application/json" {
 		head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		if eb := failureIn(head); eb != nil {
 			drainClose(resp.Body)
 			return nil, c.apiError(cl, resp, head, eb)
 		}
-		return drainingBody{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}, nil
+		d.Reader = io.MultiReader(bytes.NewReader(head), resp.Body)
 	}
-	return drainingBody{resp.Body, resp.Body}, nil
+	return d, nil
 }
 
-// drainingBody reads a response body and drains it on Close.
-type drainingBody struct {
+// download is a streamed 2xx body. A failure while reading it is returned
+// as the SDK's error types; Close drains what is left so that the
+// connection can be reused.
+type download struct {
 	io.Reader
 	body io.ReadCloser
+	c    *Client
+	cl   *call
+	resp *http.Response
 }
 
-func (b drainingBody) Close() error {
-	_, _ = io.CopyN(io.Discard, b.body, maxDrain)
-	return b.body.Close()
+func (d *download) Read(p []byte) (int, error) {
+	n, err := d.Reader.Read(p)
+	if err != nil && err != io.EOF {
+		err = d.fail(err)
+	}
+	return n, err
+}
+
+func (d *download) Close() error {
+	drainClose(d.body)
+	return nil
+}
+
+// fail returns the error for a body that could not be read or understood:
+// a *RequestError when the connection failed, else an *APIError matching
+// ErrInvalidResponse. Errors that are already the SDK's pass unchanged.
+func (d *download) fail(err error) error {
+	var re *RequestError
+	var ae *APIError
+	switch {
+	case errors.As(err, &re), errors.As(err, &ae):
+		return err
+	case readFailed(err):
+		return d.c.requestError(d.cl, err)
+	}
+	return d.c.invalidResponse(d.cl, d.resp, nil, err)
 }
 
 // send performs the call, with retries, and returns the final response if
@@ -217,11 +250,12 @@ func (c *Client) send(ctx context.Context, r *request) (*http.Response, *call, e
 		return nil, nil, err
 	}
 	cl := &call{
-		api:         r.api,
-		method:      r.method,
-		path:        base.EscapedPath() + r.path,
-		idempotent:  idempotent(r.method),
-		secretQuery: r.secretQuery,
+		api:               r.api,
+		notFoundByMessage: r.notFoundByMessage || r.api == sessionAPI,
+		method:            r.method,
+		path:              base.EscapedPath() + r.path,
+		idempotent:        idempotent(r.method),
+		secretQuery:       r.secretQuery,
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, cl, c.requestError(cl, err)
@@ -314,7 +348,7 @@ func (c *Client) apiError(cl *call, resp *http.Response, body []byte, eb *errorB
 		Path:              cl.path,
 		Attempts:          cl.attempts,
 		Body:              red.Bytes(body),
-		notFoundByMessage: cl.api == sessionAPI,
+		notFoundByMessage: cl.notFoundByMessage,
 	}
 	if eb != nil {
 		e.Code, e.Message, e.Details = eb.code(), eb.message(), eb.details()

@@ -101,8 +101,8 @@ func neverConnected(err error) bool {
 }
 
 // backoff returns the wait before the next attempt: the server's Retry-After
-// when it sent one (checkRetry has bounded it), else an exponential backoff
-// from lo, capped at hi, with equal jitter (a random wait in [d/2, d]).
+// when it sent one (checkRetry has bounded it), else d = lo·2^attempt,
+// capped at hi, plus up to half of d of random jitter, still capped at hi.
 func (c *Client) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
 		if wait, ok := retryAfter(resp.Header, time.Now()); ok {
@@ -121,8 +121,7 @@ func (c *Client) backoff(lo, hi time.Duration, attempt int, resp *http.Response)
 	if d <= 0 {
 		return 0
 	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+	return d + rand.N(min(d/2, hi-d)+1)
 }
 
 // maxRetryAfterSeconds bounds a parsed Retry-After so the conversion to a

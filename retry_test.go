@@ -271,19 +271,17 @@ func TestPerAttemptTimeoutExhausted(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	c := &Client{}
 	lo, hi := 100*time.Millisecond, time.Second
-	for attempt, ceiling := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
-		ceiling *= time.Millisecond
+	for attempt, floor := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
+		floor *= time.Millisecond
 		for range 50 {
 			d := c.backoff(lo, hi, attempt, nil)
-			assert.GreaterOrEqual(t, d, ceiling/2, "attempt %d", attempt)
-			assert.LessOrEqual(t, d, ceiling, "attempt %d", attempt)
+			assert.GreaterOrEqual(t, d, floor, "attempt %d: never below lo·2^attempt", attempt)
+			assert.LessOrEqual(t, d, min(floor*3/2, hi), "attempt %d: at most half more, never above hi", attempt)
 		}
 	}
-	d := c.backoff(lo, hi, 1000, nil)
-	assert.True(t, d >= hi/2 && d <= hi, "no overflow on a large attempt count: %v", d)
+	assert.Equal(t, hi, c.backoff(lo, hi, 1000, nil), "no overflow on a large attempt count")
 	huge := time.Duration(1 << 62)
-	d = c.backoff(huge/4, huge, 3, nil)
-	assert.True(t, d >= huge/2 && d <= huge, "no overflow near the Duration limit: %v", d)
+	assert.Equal(t, huge, c.backoff(huge/4, huge, 3, nil), "no overflow near the Duration limit")
 	assert.Zero(t, c.backoff(0, 0, 5, nil))
 
 	resp := &http.Response{Header: http.Header{"Retry-After": {"3"}}}

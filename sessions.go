@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"iter"
@@ -58,13 +59,11 @@ type ListSessionsOptions struct {
 //
 // API: POST /sessions
 func (s *SessionsService) Create(ctx context.Context, req *CreateSessionRequest) (*Session, error) {
-	switch {
-	case req == nil:
+	if req == nil {
 		return nil, invalid("request", "must not be nil")
-	case req.ChatbotID == "":
-		return nil, invalid("ChatbotID", "required")
-	case req.ClientID == "":
-		return nil, invalid("ClientID", "required")
+	}
+	if err := cmp.Or(required("ChatbotID", req.ChatbotID), required("ClientID", req.ClientID)); err != nil {
+		return nil, err
 	}
 	return s.do(ctx, http.MethodPost, "/sessions", nil, req)
 }
@@ -91,7 +90,7 @@ func (s *SessionsService) Update(ctx context.Context, id string, req *UpdateSess
 	switch {
 	case req == nil:
 		return nil, invalid("request", "must not be nil")
-	case req.Status != "" && !req.Status.valid():
+	case !req.Status.validOrEmpty():
 		return nil, invalid("Status", "%q is not ACTIVE, COMPLETED, TERMINATED or SCHEDULED", req.Status)
 	case req.Feedback != nil && req.Feedback.Rating != 0 && !(req.Feedback.Rating >= 1 && req.Feedback.Rating <= 5):
 		return nil, invalid("Feedback.Rating", "must be between 1 and 5, got %v", req.Feedback.Rating)
@@ -181,10 +180,10 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (
 		o = *opts
 	}
 	switch {
-	case o.Status != "" && !o.Status.valid():
+	case !o.Status.validOrEmpty():
 		return nil, invalid("Status", "%q is not ACTIVE, COMPLETED, TERMINATED or SCHEDULED", o.Status)
-	case o.Limit < 0:
-		return nil, invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", o.Limit)
+	case checkLimit(o.Limit) != nil:
+		return nil, checkLimit(o.Limit)
 	case o.Skip < 0:
 		return nil, invalid("Skip", "must not be negative, got %d", o.Skip)
 	case !o.StartDate.IsZero() && !o.EndDate.IsZero() && o.EndDate.Before(o.StartDate):
@@ -253,8 +252,8 @@ func (s *SessionsService) do(ctx context.Context, method, path string, q url.Val
 }
 
 func sessionQuery(sessionID string) (url.Values, error) {
-	if sessionID == "" {
-		return nil, invalid("sessionID", "must not be empty")
+	if err := required("sessionID", sessionID); err != nil {
+		return nil, err
 	}
 	return url.Values{"sessionId": {sessionID}}, nil
 }

@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -86,7 +87,9 @@ type CreditsAdded struct {
 	NewBalance   int    `json:"new_balance"`    // the balance after the grant
 }
 
-// Get returns the sub-account with this email.
+// Get returns the sub-account with this email. The API answers an unknown
+// email with HTTP 404, or with HTTP 200 and "success": false and a message
+// saying it was not found: errors.Is(err, ErrNotFound) holds for both.
 //
 // API: GET /subaccounts
 func (s *SubAccountsService) Get(ctx context.Context, email string) (*SubAccount, error) {
@@ -95,6 +98,7 @@ func (s *SubAccountsService) Get(ctx context.Context, email string) (*SubAccount
 	}
 	return do[SubAccount](ctx, s.client, &request{
 		method: http.MethodGet, path: "/subaccounts", query: url.Values{"email": {email}}, apiKeyOnly: true,
+		notFoundByMessage: true,
 	}, inData)
 }
 
@@ -109,11 +113,10 @@ func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRe
 	if err := checkEmail("Email", req.Email); err != nil {
 		return nil, err
 	}
+	if err := cmp.Or(required("FirstName", req.FirstName), required("LastName", req.LastName)); err != nil {
+		return nil, err
+	}
 	switch {
-	case req.FirstName == "":
-		return nil, invalid("FirstName", "required")
-	case req.LastName == "":
-		return nil, invalid("LastName", "required")
 	case req.UsageLimits.MonthlyCredits < 1:
 		return nil, invalid("UsageLimits.MonthlyCredits", "must be at least 1, got %d", req.UsageLimits.MonthlyCredits)
 	case req.UsageLimits.Credits < 0:
@@ -125,7 +128,8 @@ func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRe
 }
 
 // Delete deletes the sub-account with this email and returns the server's
-// confirmation.
+// confirmation. Like every DELETE it is retried after a 5xx: should the
+// first attempt have deleted it, the retry answers ErrNotFound.
 //
 // API: DELETE /subaccounts
 func (s *SubAccountsService) Delete(ctx context.Context, email string) (string, error) {

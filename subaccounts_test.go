@@ -639,3 +639,16 @@ func TestAgencyOnlyCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestSubAccountsGetNotFoundOn200(t *testing.T) {
+	// Integrations see an unknown email answered with HTTP 200.
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodGet, url: subAccountsURL, query: withKey(url.Values{"email": {subEmail}})},
+		reply(t, 200, "subaccounts/get_not_found_200.json"))
+	_, err := c.SubAccounts.Get(t.Context(), subEmail)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.ErrorIs(t, err, ErrNotFound)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}

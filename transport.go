@@ -28,14 +28,15 @@ func (a api) String() string {
 // the transport (each attempt) and the retry policy (between attempts).
 // Attempts run one after the other, so it needs no locking.
 type call struct {
-	api         api
-	method      string
-	path        string // escaped URL path, for errors and logs
-	idempotent  bool
-	secretQuery url.Values // credentials of this call (e.g. an OTP secret), added by the transport
-	attempts    int        // attempts completed
-	reached     bool       // a server answered: a POST must not be sent again
-	lastEnd     time.Time  // when the previous attempt's response or error arrived
+	api               api
+	notFoundByMessage bool // see request.notFoundByMessage
+	method            string
+	path              string // escaped URL path, for errors and logs
+	idempotent        bool
+	secretQuery       url.Values // credentials of this call (e.g. an OTP secret), added by the transport
+	attempts          int        // attempts completed
+	reached           bool       // a server answered: a POST must not be sent again
+	lastEnd           time.Time  // when the previous attempt's response or error arrived
 }
 
 type callKey struct{}

@@ -49,9 +49,18 @@ func phoneOrEmail(phone, email string) error {
 	return invalid("PhoneNumber", "set PhoneNumber or Email")
 }
 
+// required checks that a required text is not empty or blank.
 func required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return invalid(field, "required")
+	}
+	return nil
+}
+
+// checkLimit checks a page or list size: 0 leaves the server's default.
+func checkLimit(limit int) error {
+	if limit < 0 {
+		return invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", limit)
 	}
 	return nil
 }

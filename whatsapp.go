@@ -51,7 +51,7 @@ func (s *WhatsAppTemplatesService) List(ctx context.Context) ([]WhatsAppTemplate
 
 // Send sends a template to a contact, even when the 24-hour chat window is
 // closed, and reopens the chat session. It returns the server's
-// confirmation, or "" when the answer's data is not a text: the send
+// confirmation, or "" when the answer has no text for it: the send
 // succeeded either way. Template variables ({{first_name}}, ...) are filled
 // in by DM Champ.
 //
@@ -67,11 +67,13 @@ func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, template
 		ContactID          string `json:"contactId"`
 		WhatsappTemplateID string `json:"whatsappTemplateId"`
 	}{contactID, templateID}
-	data, err := do[json.RawMessage](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-templates/send", body: body}, inData)
+	out, err := do[struct {
+		Data json.RawMessage `json:"data"`
+	}](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-templates/send", body: body, emptyOK: true}, flat)
 	if err != nil {
 		return "", err
 	}
-	return jsonString(*data), nil
+	return jsonString(out.Data), nil
 }
 
 // Send sends a text to a phone number through WhatsApp Web, creating the

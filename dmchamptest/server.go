@@ -17,6 +17,7 @@ package dmchamptest
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -229,14 +230,10 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		_, _ = io.WriteString(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot "+
-			htmlEscape(r.Method)+" "+htmlEscape(r.URL.EscapedPath())+"</pre>\n</body>\n</html>\n")
+			html.EscapeString(r.Method)+" "+html.EscapeString(r.URL.EscapedPath())+"</pre>\n</body>\n</html>\n")
 		return
 	}
 	writeEnvelopeError(w, http.StatusNotFound, "Endpoint not found")
-}
-
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(s)
 }
 
 // sleep waits d or until ctx is done.

@@ -26,7 +26,9 @@ func TestServerURLs(t *testing.T) {
 	assert.Equal(t, dmchamptest.DefaultUserID, srv.UserID())
 	assert.Equal(t, dmchamptest.DefaultSessionsToken, srv.SessionsToken())
 	assert.Equal(t, 1000, srv.Credits(), "the default balance")
-	assert.NotNil(t, dmchamptest.NewServer(nil, dmchamptest.WithClock(fixedClock)), "a nil option is skipped")
+	withNil := dmchamptest.NewServer(nil, dmchamptest.WithCredits(7))
+	defer withNil.Close()
+	assert.Equal(t, 7, withNil.Credits(), "a nil option is skipped, the others apply")
 }
 
 func TestRequestsRecorded(t *testing.T) {

@@ -475,7 +475,8 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.SortStableFunc(matched, func(a, b *session) int { return b.created.Compare(a.created) })
 	total := len(matched)
-	page := matched[min(skip, total):min(skip+limit, total)]
+	first := min(skip, total)
+	page := matched[first : first+min(limit, total-first)]
 	results := make([]map[string]any, 0, len(page))
 	for _, x := range page {
 		results = append(results, s.sessionJSON(x, true))

@@ -475,3 +475,22 @@ func TestAddSession(t *testing.T) {
 	assert.Nil(t, got.Feedback)
 	assert.Empty(t, got.Messages)
 }
+
+func TestSessionsListHugeSkip(t *testing.T) {
+	srv := dmchamptest.NewServer(dmchamptest.WithDemoData())
+	defer srv.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.SessionsBaseURL()+"/sessions?skip=9223372036854775807&limit=10", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.SessionsToken())
+	resp, err := srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	var body struct {
+		Data struct {
+			Results []json.RawMessage `json:"results"`
+		} `json:"data"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Empty(t, body.Data.Results)
+}

@@ -364,17 +364,9 @@ func otp(fs *flag.FlagSet) action {
 			return err
 		}
 		if x.g.json {
-			return x.printJSON(otpJSON{code.Code, int(code.ExpiresIn / time.Second)})
+			return x.printJSON(code) // the API's own form: {"current_otp", "expires_in"}
 		}
 		_, err = fmt.Fprintf(x.stdout, "%s  (expires in %ds)\n", code.Code, int(code.ExpiresIn/time.Second))
 		return err
 	}
-}
-
-// otpJSON is the JSON that otp prints: DM Champ's own shape, which decodes
-// into dmchamp.OTP. The SDK type has no JSON encoding: marshalled as is, it
-// would not decode back.
-type otpJSON struct {
-	Code      string `json:"current_otp"`
-	ExpiresIn int    `json:"expires_in"` // seconds
 }

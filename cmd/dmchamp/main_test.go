@@ -848,3 +848,34 @@ func TestBinary(t *testing.T) {
 		t.Errorf("stderr = %q", &stderr)
 	}
 }
+
+func TestServerTextCannotDriveTheTerminal(t *testing.T) {
+	t.Parallel()
+	srv, env := newServer(t)
+	srv.AddContact(dmchamp.Contact{ID: "contact-esc", PhoneNumber: "+15550002222", FirstName: "Eve\x1b[2J", LastName: "\x1b]0;pwned\x07Mallory"})
+	start := testNow.Add(-time.Hour)
+	srv.AddChatSession("contact-esc", dmchamp.ChatSession{ID: "esc-session", StartDateTime: start,
+		Messages: []dmchamp.ChatMessage{{Body: "hi\x1b[31m red\r\nsecond line", Direction: dmchamp.DirectionInbound, Timestamp: &start}}})
+
+	r := runCLI(t, env, "", "sessions", "contact", "contact-esc", "--messages")
+	wantCode(t, r, 0)
+	for _, c := range []string{"\x1b", "\x07", "\r"} {
+		if strings.Contains(r.stdout, c) {
+			t.Errorf("the table holds the control character %q:\n%q", c, r.stdout)
+		}
+	}
+	for _, want := range []string{"Eve[2J ]0;pwnedMallory (contact-esc)", "hi[31m red", "second line"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	// JSON keeps the text exactly, escaped.
+	r = runCLI(t, env, "", "sessions", "contact", "contact-esc", "--messages", "--json")
+	wantCode(t, r, 0)
+	var got dmchamp.ContactChatSessions
+	decode(t, r, &got)
+	if body := got.Sessions[0].Messages[0].Body; body != "hi\x1b[31m red\r\nsecond line" {
+		t.Errorf("JSON body = %q", body)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 )
 
 // Time layouts, in local time.
@@ -27,7 +28,7 @@ func (x *env) printJSON(v any) error {
 
 // cell makes s fit in one table cell: one line, no tabs, "-" when empty.
 func cell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(printable(s)), " ")
 	if s == "" {
 		return "-"
 	}
@@ -110,7 +111,19 @@ func longWhen(t *time.Time) string {
 
 // indent prefixes every line of a multi-line text after the first.
 func indent(s, prefix string) string {
-	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+prefix)
+	return strings.ReplaceAll(strings.TrimRight(printable(s), "\n"), "\n", "\n"+prefix)
+}
+
+// printable drops the control characters of text from the server but line
+// breaks and tabs: a contact's message must not send escape sequences to the
+// terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\t' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func yesNo(b bool) string {

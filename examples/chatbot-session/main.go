@@ -78,6 +78,8 @@ func converse(ctx context.Context, opts []dmchamp.Option, chatbotID, clientID, q
 	// Ask stores the question with AddMessage, then asks for the reply.
 	reply, err := c.Sessions.Ask(ctx, session.ID, question)
 	if err != nil {
+		// Do not leave the session open; the first error is the one to report.
+		_, _ = c.Sessions.End(context.WithoutCancel(ctx), session.ID)
 		return err
 	}
 	fmt.Printf("you:     %s\nchatbot: %s\n", question, reply.Content)
