@@ -51,6 +51,8 @@ var usageColumns = []string{
 	"Campaign Name", "Contact Name", "Credit Type", "Custom Keys Used", "Description", "AI Model",
 }
 
+var epAgencyUsageExport = register(endpoint{name: "Agency.UsageExport", method: http.MethodGet, route: "/agencies/usage/export", auth: authKeyOnly, shape: stream, accept: "text/csv"})
+
 // UsageExport returns an iterator over the rows of the agency's CSV credit
 // usage report. The report is requested when the loop starts and parsed as
 // it streams in, one row at a time; the loop may stop early. Columns are
@@ -60,7 +62,7 @@ var usageColumns = []string{
 // (WithTimeout) covers reading the whole report.
 //
 // API: GET /agencies/usage/export
-func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOptions) iter.Seq2[*UsageRow, error] {
+func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOptions, callOpts ...CallOption) iter.Seq2[*UsageRow, error] {
 	var o UsageExportOptions
 	if opts != nil {
 		o = *opts
@@ -75,9 +77,7 @@ func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOption
 			yield(nil, err)
 			return
 		}
-		body, err := s.client.stream(ctx, &request{
-			method: http.MethodGet, path: "/agencies/usage/export", query: q, apiKeyOnly: true, accept: "text/csv",
-		})
+		body, err := streamCall(ctx, s.client, epAgencyUsageExport, &request{query: q}, callOpts)
 		if err != nil {
 			yield(nil, err)
 			return

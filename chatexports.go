@@ -1,6 +1,9 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -50,6 +53,11 @@ type ChatExport struct {
 	Text         string `json:"chatExport"`   // the conversation as formatted text
 }
 
+var (
+	epChatExportsRecent     = register(endpoint{name: "ChatExports.Recent", method: http.MethodGet, route: "/chat-exports/recent", shape: flat})
+	epChatExportsRecentText = register(endpoint{name: "ChatExports.RecentText", method: http.MethodGet, route: "/chat-exports/recent", shape: stream, accept: "text/plain"})
+)
+
 // Recent exports, as JSON, the conversations of the contacts active in the
 // past opts.Hours hours. The API reference does not name the field that holds
 // the exports: they are read from "data" when it is a list, else from the
@@ -57,12 +65,12 @@ type ChatExport struct {
 // "data" or at the top level.
 //
 // API: GET /chat-exports/recent
-func (s *ChatExportsService) Recent(ctx context.Context, opts *ChatExportOptions) ([]ChatExport, error) {
+func (s *ChatExportsService) Recent(ctx context.Context, opts *ChatExportOptions, callOpts ...CallOption) ([]ChatExport, error) {
 	r, err := s.request(opts)
 	if err != nil {
 		return nil, err
 	}
-	out, err := do[chatExports](ctx, s.client, r, flat)
+	out, err := callJSON[chatExports](ctx, s.client, epChatExportsRecent, r, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -72,17 +80,18 @@ func (s *ChatExportsService) Recent(ctx context.Context, opts *ChatExportOptions
 // RecentText exports the same conversations as Recent as one text document
 // (format=txt), streamed: the caller reads it and must close it. The
 // per-attempt timeout (WithTimeout) covers reading it; a read that fails
-// returns a *RequestError.
+// returns a *RequestError, a read past WithMaxResponseSize an *APIError
+// matching ErrInvalidResponse. Close returns promptly even if the server
+// stalls.
 //
 // API: GET /chat-exports/recent?format=txt
-func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOptions) (io.ReadCloser, error) {
+func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOptions, callOpts ...CallOption) (io.ReadCloser, error) {
 	r, err := s.request(opts)
 	if err != nil {
 		return nil, err
 	}
 	r.query.Set("format", "txt")
-	r.accept = "text/plain"
-	d, err := s.client.stream(ctx, r)
+	d, err := streamCall(ctx, s.client, epChatExportsRecentText, r, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +113,7 @@ func (s *ChatExportsService) request(opts *ChatExportOptions) (*request, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &request{method: http.MethodGet, path: "/chat-exports/recent", query: q}, nil
+	return &request{query: q}, nil
 }
 
 // chatExports finds the list of exports in the answer of Recent.
@@ -112,27 +121,35 @@ type chatExports []ChatExport
 
 var errNoExports = errors.New("no list of chat exports in the answer")
 
-func (c *chatExports) UnmarshalJSON(b []byte) error {
+func (c *chatExports) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
+	if err := jsonv2.Unmarshal(b, &top, opts); err != nil {
 		return err
 	}
 	places := []map[string]json.RawMessage{top}
 	if data := bytes.TrimSpace(top["data"]); len(data) > 0 {
 		if data[0] == '[' {
-			return json.Unmarshal(data, (*[]ChatExport)(c))
+			return jsonv2.Unmarshal(data, (*[]ChatExport)(c), opts)
 		}
 		var inner map[string]json.RawMessage
-		if data[0] == '{' && json.Unmarshal(data, &inner) == nil {
+		if data[0] == '{' && jsonv2.Unmarshal(data, &inner, opts) == nil {
 			places = []map[string]json.RawMessage{inner, top}
 		}
 	}
 	for _, m := range places {
 		for _, key := range []string{"exports", "chatExports", "chats", "contacts", "results"} {
 			if raw := bytes.TrimSpace(m[key]); len(raw) > 0 && raw[0] == '[' {
-				return json.Unmarshal(raw, (*[]ChatExport)(c))
+				return jsonv2.Unmarshal(raw, (*[]ChatExport)(c), opts)
 			}
 		}
 	}
 	return errNoExports
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (c *chatExports) UnmarshalJSON(b []byte) error { return unmarshal(b, c) }

@@ -85,11 +85,16 @@ type ChatMessage struct {
 	Status    string           `json:"status"`    // delivery status, e.g. "received", "read"
 }
 
+var (
+	epChatSessionsRecent     = register(endpoint{name: "ChatSessions.Recent", method: http.MethodGet, route: "/chat-sessions/recent"})
+	epChatSessionsForContact = register(endpoint{name: "ChatSessions.ForContact", method: http.MethodGet, route: "/chat-sessions/{contactId}"})
+)
+
 // Recent returns the sessions of all contacts active in the past opts.Hours
 // hours.
 //
 // API: GET /chat-sessions/recent
-func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessionsOptions) (*RecentChatSessions, error) {
+func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessionsOptions, callOpts ...CallOption) (*RecentChatSessions, error) {
 	if opts == nil {
 		return nil, invalid("Hours", "required: pass options with Hours >= 1")
 	}
@@ -103,18 +108,14 @@ func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessio
 	if err != nil {
 		return nil, err
 	}
-	return do[RecentChatSessions](ctx, s.client, &request{
-		method: http.MethodGet,
-		path:   "/chat-sessions/recent",
-		query:  q,
-	}, inData)
+	return callJSON[RecentChatSessions](ctx, s.client, epChatSessionsRecent, &request{query: q}, callOpts)
 }
 
 // ForContact returns the sessions of one contact, which must belong to the
 // caller. opts may be nil. The id "recent" is refused: its path is Recent's.
 //
 // API: GET /chat-sessions/{contactId}
-func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, opts *ContactChatSessionsOptions) (*ContactChatSessions, error) {
+func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, opts *ContactChatSessionsOptions, callOpts ...CallOption) (*ContactChatSessions, error) {
 	id, err := pathParam("contactID", contactID)
 	if err != nil {
 		return nil, err
@@ -131,11 +132,7 @@ func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, 
 	if err != nil {
 		return nil, err
 	}
-	return do[ContactChatSessions](ctx, s.client, &request{
-		method: http.MethodGet,
-		path:   "/chat-sessions/" + id,
-		query:  q,
-	}, inData)
+	return callJSON[ContactChatSessions](ctx, s.client, epChatSessionsForContact, &request{segments: []string{id}, query: q}, callOpts)
 }
 
 func checkListOptions(status ChatSessionStatus, limit int) error {

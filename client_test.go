@@ -1,7 +1,6 @@
 package dmchamp
 
 import (
-	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,15 +19,15 @@ import (
 func TestNewClientDefaults(t *testing.T) {
 	c, err := NewClient()
 	require.NoError(t, err)
-	assert.Equal(t, DefaultBaseURL, c.baseURL.String())
-	assert.Nil(t, c.sessionsBaseURL)
-	assert.Equal(t, "dmchamp-go/"+Version+" ("+runtime.Version()+"; "+runtime.GOOS+"/"+runtime.GOARCH+")", c.userAgent)
-	assert.Equal(t, DefaultRetryMax, c.http.RetryMax)
-	assert.Equal(t, DefaultRetryWaitMin, c.http.RetryWaitMin)
-	assert.Equal(t, DefaultRetryWaitMax, c.http.RetryWaitMax)
-	assert.Equal(t, DefaultTimeout, c.http.HTTPClient.Timeout)
+	assert.Equal(t, DefaultBaseURL, c.dmchamp.url.String())
+	assert.Nil(t, c.sessions.url)
+	assert.Equal(t, "dmchamp-go/"+Version+" ("+runtime.Version()+"; "+runtime.GOOS+"/"+runtime.GOARCH+")", c.userAgent[0])
+	assert.Equal(t, DefaultRetryMax, c.defaults.retryMax)
+	assert.Equal(t, DefaultRetryWaitMin, c.retryWaitMin)
+	assert.Equal(t, DefaultRetryWaitMax, c.retryWaitMax)
+	assert.Equal(t, DefaultTimeout, c.defaults.timeout)
 	assert.Equal(t, DefaultMaxRetryAfter, c.maxRetryAfter)
-	assert.Nil(t, c.http.Logger, "go-retryablehttp must not log: it would log full URLs")
+	assert.Equal(t, int64(DefaultMaxResponseSize), c.maxResponseSize)
 	assert.NotNil(t, c.ChatSessions)
 	assert.NotNil(t, c.Sessions)
 }
@@ -48,52 +47,57 @@ func TestNewClientOptions(t *testing.T) {
 		nil, // ignored
 	)
 	require.NoError(t, err)
-	assert.Equal(t, "http://localhost:8080/v1", c.baseURL.String(), "trailing slash removed")
-	assert.Equal(t, "https://coach.example.com/api", c.sessionsBaseURL.String())
-	assert.True(t, strings.HasSuffix(c.userAgent, ") acme-crm/2.1"), c.userAgent)
-	assert.Equal(t, 5*time.Second, c.http.HTTPClient.Timeout)
-	assert.Equal(t, 4, c.http.RetryMax)
-	assert.Equal(t, time.Millisecond, c.http.RetryWaitMin)
-	assert.Equal(t, 2*time.Second, c.http.RetryWaitMax)
+	assert.Equal(t, "http://localhost:8080/v1", c.dmchamp.url.String(), "trailing slash removed")
+	assert.Equal(t, "https://coach.example.com/api", c.sessions.url.String())
+	assert.True(t, strings.HasSuffix(c.userAgent[0], ") acme-crm/2.1"), c.userAgent)
+	assert.Equal(t, 5*time.Second, c.defaults.timeout)
+	assert.Equal(t, 4, c.defaults.retryMax)
+	assert.Equal(t, time.Millisecond, c.retryWaitMin)
+	assert.Equal(t, 2*time.Second, c.retryWaitMax)
 	assert.Equal(t, time.Minute, c.maxRetryAfter)
 	assert.Same(t, logger, c.logger)
-	assert.True(t, c.retryNonIdempotent)
+	assert.True(t, c.defaults.retryNonIdempotent)
 }
 
 func TestNewClientOptionErrors(t *testing.T) {
 	cases := []struct {
-		name string
-		opt  Option
-		text string
+		name   string
+		opt    Option
+		field  string // the option's name
+		reason string
 	}{
-		{"empty API key", WithAPIKey(""), "API key must not be empty"},
-		{"API key with newline", WithAPIKey(testAPIKey + "\n"), "API key contains white space"},
-		{"empty user ID", WithUserID(""), "user ID must not be empty"},
-		{"empty token", WithSessionsToken(""), "Session API token must not be empty"},
-		{"token with Bearer prefix", WithSessionsToken("Bearer " + testToken), "Session API token contains white space"},
-		{"relative base URL", WithBaseURL("/v1"), "base URL must be an http or https URL"},
-		{"ftp base URL", WithBaseURL("ftp://api.dmchamp.com/v1"), "must be an http or https URL"},
-		{"base URL without host", WithBaseURL("https:///v1"), "base URL has no host"},
-		{"base URL with user info", WithBaseURL("https://user:" + testAPIKey + "@api.dmchamp.com/v1"), "must not carry user info"},
-		{"base URL with query", WithBaseURL("https://api.dmchamp.com/v1?apiKey=" + testAPIKey), "must not have a query"},
-		{"unparsable base URL", WithBaseURL("https://api.dmchamp.com/%zz" + testAPIKey), "base URL is not a valid URL"},
-		{"sessions URL", WithSessionsBaseURL("coach.example.com/api"), "Session API base URL must be an http or https URL"},
-		{"nil HTTP client", WithHTTPClient(nil), "client must not be nil"},
-		{"empty user agent", WithUserAgent(" "), "product must be non-empty"},
-		{"user agent with newline", WithUserAgent("a\r\nX-Evil: 1"), "product must be non-empty printable text"},
-		{"negative timeout", WithTimeout(-time.Second), "WithTimeout: -1s is negative"},
-		{"negative retry max", WithRetryMax(-1), "WithRetryMax: -1 is negative"},
-		{"retry wait min above max", WithRetryWait(2*time.Second, time.Second), "need 0 <= min <= max"},
-		{"negative retry wait", WithRetryWait(-1, time.Second), "need 0 <= min <= max"},
-		{"negative max retry after", WithMaxRetryAfter(-1), "WithMaxRetryAfter"},
-		{"nil logger", WithLogger(nil), "logger must not be nil"},
+		{"empty API key", WithAPIKey(""), "WithAPIKey", "must not be empty"},
+		{"API key with newline", WithAPIKey(testAPIKey + "\n"), "WithAPIKey", "contains white space or control characters"},
+		{"empty user ID", WithUserID(""), "WithUserID", "must not be empty"},
+		{"empty token", WithSessionsToken(""), "WithSessionsToken", "must not be empty"},
+		{"token with Bearer prefix", WithSessionsToken("Bearer " + testToken), "WithSessionsToken", "contains white space or control characters"},
+		{"relative base URL", WithBaseURL("/v1"), "WithBaseURL", "must be an http or https URL"},
+		{"ftp base URL", WithBaseURL("ftp://api.dmchamp.com/v1"), "WithBaseURL", "must be an http or https URL"},
+		{"base URL without host", WithBaseURL("https:///v1"), "WithBaseURL", "has no host"},
+		{"base URL with user info", WithBaseURL("https://user:" + testAPIKey + "@api.dmchamp.com/v1"), "WithBaseURL", "must not carry user info: use the credential options"},
+		{"base URL with query", WithBaseURL("https://api.dmchamp.com/v1?apiKey=" + testAPIKey), "WithBaseURL", "must not have a query or fragment"},
+		{"unparsable base URL", WithBaseURL("https://api.dmchamp.com/%zz" + testAPIKey), "WithBaseURL", "not a valid URL"},
+		{"sessions URL", WithSessionsBaseURL("coach.example.com/api"), "WithSessionsBaseURL", "must be an http or https URL"},
+		{"nil HTTP client", WithHTTPClient(nil), "WithHTTPClient", "client must not be nil"},
+		{"empty user agent", WithUserAgent(" "), "WithUserAgent", "product must be non-empty printable text"},
+		{"user agent with newline", WithUserAgent("a\r\nX-Evil: 1"), "WithUserAgent", "product must be non-empty printable text"},
+		{"negative timeout", WithTimeout(-time.Second), "WithTimeout", "-1s is negative"},
+		{"negative retry max", WithRetryMax(-1), "WithRetryMax", "-1 is negative"},
+		{"retry wait min above max", WithRetryWait(2*time.Second, time.Second), "WithRetryWait", "need 0 <= min <= max, got 2s and 1s"},
+		{"negative retry wait", WithRetryWait(-1, time.Second), "WithRetryWait", "need 0 <= min <= max, got -1ns and 1s"},
+		{"negative max retry after", WithMaxRetryAfter(-1), "WithMaxRetryAfter", "-1ns is negative"},
+		{"zero max response size", WithMaxResponseSize(0), "WithMaxResponseSize", "must be at least 1 byte, got 0"},
+		{"nil logger", WithLogger(nil), "WithLogger", "logger must not be nil"},
+		{"nil middleware", WithMiddleware(nil), "WithMiddleware", "middleware must not be nil"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := NewClient(tc.opt)
-			require.Error(t, err)
 			assert.Nil(t, c)
-			assert.Contains(t, err.Error(), tc.text)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, &ValidationError{Field: tc.field, Reason: tc.reason}, ve)
+			assert.EqualError(t, err, "dmchamp: invalid "+tc.field+": "+tc.reason)
 			for _, s := range testSecrets {
 				assert.NotContains(t, err.Error(), s, "an option error never echoes a credential")
 			}
@@ -103,7 +107,7 @@ func TestNewClientOptionErrors(t *testing.T) {
 
 func TestNewClientBothCredentials(t *testing.T) {
 	_, err := NewClient(WithAPIKey(testAPIKey), WithUserID(testUserID))
-	assert.EqualError(t, err, "dmchamp: WithAPIKey and WithUserID are alternative credentials: set one")
+	assert.EqualError(t, err, "dmchamp: invalid WithUserID: WithAPIKey and WithUserID are alternative credentials: set one")
 }
 
 func TestWithHTTPClientIsCopied(t *testing.T) {
@@ -113,18 +117,18 @@ func TestWithHTTPClientIsCopied(t *testing.T) {
 	c, err := NewClient(WithHTTPClient(hc))
 	require.NoError(t, err)
 	assert.Same(t, mt, hc.Transport, "the caller's client is not modified")
-	assert.Equal(t, 7*time.Second, c.http.HTTPClient.Timeout, "the caller's timeout is kept")
-	assert.Same(t, jar, c.http.HTTPClient.Jar)
-	assert.NotSame(t, hc, c.http.HTTPClient)
+	assert.Equal(t, 7*time.Second, c.defaults.timeout, "the caller's timeout is the per-attempt timeout")
+	assert.Same(t, jar, c.jar)
+	assert.Same(t, mt, c.transport)
 
 	c, err = NewClient(WithHTTPClient(hc), WithTimeout(time.Second))
 	require.NoError(t, err)
-	assert.Equal(t, time.Second, c.http.HTTPClient.Timeout, "WithTimeout wins")
+	assert.Equal(t, time.Second, c.defaults.timeout, "WithTimeout wins")
 
 	c, err = NewClient(WithHTTPClient(&http.Client{}))
 	require.NoError(t, err)
-	assert.Equal(t, DefaultTimeout, c.http.HTTPClient.Timeout, "a client without timeout gets the default")
-	assert.Same(t, http.DefaultTransport, c.http.HTTPClient.Transport.(*transport).base)
+	assert.Equal(t, DefaultTimeout, c.defaults.timeout, "a client without timeout gets the default")
+	assert.Same(t, http.DefaultTransport, c.roundTripper())
 }
 
 type cookieJar struct{ http.CookieJar }
@@ -185,26 +189,35 @@ func TestRedirectToAnotherHostGetsNoCredential(t *testing.T) {
 }
 
 func TestResponseRequestIsCredentialFree(t *testing.T) {
-	c, _ := setup(t)
-	mt := c.http.HTTPClient.Transport.(*transport).base.(*httpmock.MockTransport)
-	mt.RegisterResponder(http.MethodGet, recentURL, reply(t, 200, "chatsessions/recent.json"))
-
-	ctx := context.WithValue(t.Context(), callKey{}, &call{api: dmChampAPI})
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, recentURL+"?hours=24", nil)
+	c, mt := setup(t)
+	var seen *http.Request
+	mt.RegisterResponder(http.MethodGet, recentURL, func(req *http.Request) (*http.Response, error) {
+		seen = req
+		assert.Contains(t, req.URL.RawQuery, "apiKey=")
+		return reply(t, 200, "chatsessions/recent.json")(req)
+	})
+	var first *http.Request
+	c, err := NewClient(WithAPIKey(testAPIKey), WithBaseURL(testBaseURL), WithRetryWait(0, 0),
+		WithHTTPClient(&http.Client{Transport: mt}),
+		WithMiddleware(func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+			resp, err := next(req)
+			first = resp.Request
+			return resp, err
+		}))
 	require.NoError(t, err)
-	resp, err := c.http.HTTPClient.Do(req)
+	_, err = c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
 	require.NoError(t, err)
-	defer resp.Body.Close()
-	// http.Client hands the transport a copy carrying its timeout context;
-	// the transport returns the URL it was given, not its own copy's.
-	assert.Same(t, req.URL, resp.Request.URL, "the credential-bearing copy does not escape")
-	assert.NotContains(t, resp.Request.URL.String(), testAPIKey)
+	require.NotNil(t, seen)
+	// The transport returns the request it was asked for, not the
+	// credential-bearing copy it sent.
+	assert.NotSame(t, seen, first)
+	assert.NotContains(t, first.URL.String(), testAPIKey)
 }
 
 func TestUserAgentSent(t *testing.T) {
 	c, mt := setup(t, WithUserAgent("acme-crm/2.1"))
 	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, func(req *http.Request) (*http.Response, error) {
-		assert.Equal(t, c.userAgent, req.Header.Get("User-Agent"))
+		assert.Equal(t, c.userAgent[0], req.Header.Get("User-Agent"))
 		assert.True(t, strings.HasSuffix(req.Header.Get("User-Agent"), " acme-crm/2.1"))
 		return httpmock.NewStringResponse(200, string(fixture(t, "chatsessions/recent.json"))), nil
 	})

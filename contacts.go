@@ -1,6 +1,9 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"bytes"
 	"cmp"
 	"context"
@@ -87,14 +90,15 @@ type CreatedContact struct {
 	Message   string `json:"message,omitempty"` // the server's confirmation
 }
 
-// UpdateContactRequest is the body of Update; empty and nil fields are left
-// unchanged.
+// UpdateContactRequest is the body of Update. Every field is a pointer: nil
+// leaves the contact's value unchanged, and a pointer to a zero value sets
+// it, so Ptr("") clears a name or the email and Ptr(false) turns a flag off.
 type UpdateContactRequest struct {
-	FirstName    string `json:"firstName,omitempty"`      // new first name
-	LastName     string `json:"lastName,omitempty"`       // new last name
-	Email        string `json:"email,omitempty"`          // new email address
-	IsBotActive  *bool  `json:"is_bot_active,omitempty"`  // turn the AI agent on or off
-	DoNotDisturb *bool  `json:"do_not_disturb,omitempty"` // stop or resume messages
+	FirstName    *string `json:"firstName,omitempty"`      // new first name; Ptr("") clears it
+	LastName     *string `json:"lastName,omitempty"`       // new last name; Ptr("") clears it
+	Email        *string `json:"email,omitempty"`          // new email address; Ptr("") clears it
+	IsBotActive  *bool   `json:"is_bot_active,omitempty"`  // turn the AI agent on or off
+	DoNotDisturb *bool   `json:"do_not_disturb,omitempty"` // stop or resume messages
 }
 
 // Tag is a label on contacts.
@@ -103,10 +107,22 @@ type Tag struct {
 	Description string `json:"description,omitempty"` // optional
 }
 
+// confirmation is the result of endpoints whose answer is
+// {"success": true, "message": ...}.
+var confirmation = []string{"success", "message"}
+
+var (
+	epContactsGet       = register(endpoint{name: "Contacts.Get", method: http.MethodGet, route: "/contacts", shape: flat})
+	epContactsCreate    = register(endpoint{name: "Contacts.Create", method: http.MethodPost, route: "/contacts", shape: flat, result: []string{"contactId", "contact_id", "id", "data", "contact"}})
+	epContactsUpdate    = register(endpoint{name: "Contacts.Update", method: http.MethodPut, route: "/contacts/{contactId}", shape: flat, result: confirmation})
+	epContactsAddToList = register(endpoint{name: "Contacts.AddToList", method: http.MethodPost, route: "/contacts/lists", shape: flat, result: confirmation})
+	epContactsTags      = register(endpoint{name: "Contacts.Tags", method: http.MethodGet, route: "/contacts/tags/{contactId}", shape: bare})
+)
+
 // Get finds a contact by phone number or by email.
 //
 // API: GET /contacts
-func (s *ContactsService) Get(ctx context.Context, opts *GetContactOptions) (*ContactLookup, error) {
+func (s *ContactsService) Get(ctx context.Context, opts *GetContactOptions, callOpts ...CallOption) (*ContactLookup, error) {
 	if opts == nil {
 		return nil, invalid("PhoneNumber", "set PhoneNumber or Email")
 	}
@@ -117,17 +133,18 @@ func (s *ContactsService) Get(ctx context.Context, opts *GetContactOptions) (*Co
 	if err != nil {
 		return nil, err
 	}
-	return do[ContactLookup](ctx, s.client, &request{method: http.MethodGet, path: "/contacts", query: q}, flat)
+	return callJSON[ContactLookup](ctx, s.client, epContactsGet, &request{query: q}, callOpts)
 }
 
 // Create creates a contact, and adds it to ListID or ListIDs if set: if a
 // list does not exist or may not be used, the contact is not created. A
 // contact that already exists is an *APIError matching ErrConflict (the API
 // answers HTTP 409, or HTTP 200 with error_code 409); the existing contact's
-// id, when the server sends it, is in the error's Body.
+// id, when the server sends it, is the error's ExistingID. Ensure creates a
+// contact only if it does not exist.
 //
 // API: POST /contacts
-func (s *ContactsService) Create(ctx context.Context, req *CreateContactRequest) (*CreatedContact, error) {
+func (s *ContactsService) Create(ctx context.Context, req *CreateContactRequest, opts ...CallOption) (*CreatedContact, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -144,14 +161,14 @@ func (s *ContactsService) Create(ctx context.Context, req *CreateContactRequest)
 			return nil, invalid("ListIDs", "must not contain an empty id")
 		}
 	}
-	return do[CreatedContact](ctx, s.client, &request{method: http.MethodPost, path: "/contacts", body: req}, flat)
+	return callJSON[CreatedContact](ctx, s.client, epContactsCreate, &request{body: req}, opts)
 }
 
 // Update changes a contact's name, email, AI agent or do-not-disturb
 // setting, and returns the server's confirmation.
 //
 // API: PUT /contacts/{contactId}
-func (s *ContactsService) Update(ctx context.Context, contactID string, req *UpdateContactRequest) (string, error) {
+func (s *ContactsService) Update(ctx context.Context, contactID string, req *UpdateContactRequest, opts ...CallOption) (string, error) {
 	id, err := pathParam("contactID", contactID)
 	if err != nil {
 		return "", err
@@ -159,18 +176,18 @@ func (s *ContactsService) Update(ctx context.Context, contactID string, req *Upd
 	switch {
 	case req == nil || *req == (UpdateContactRequest{}):
 		return "", invalid("request", "nothing to update")
-	case req.Email != "":
-		if err := checkEmail("Email", req.Email); err != nil {
+	case req.Email != nil && *req.Email != "":
+		if err := checkEmail("Email", *req.Email); err != nil {
 			return "", err
 		}
 	}
-	return message(ctx, s.client, &request{method: http.MethodPut, path: "/contacts/" + id, body: req})
+	return message(ctx, s.client, epContactsUpdate, &request{segments: []string{id}, body: req}, opts)
 }
 
 // AddToList adds a contact to a list and returns the server's confirmation.
 //
 // API: POST /contacts/lists
-func (s *ContactsService) AddToList(ctx context.Context, contactID, listID string) (string, error) {
+func (s *ContactsService) AddToList(ctx context.Context, contactID, listID string, opts ...CallOption) (string, error) {
 	if err := cmp.Or(required("contactID", contactID), required("listID", listID)); err != nil {
 		return "", err
 	}
@@ -178,18 +195,18 @@ func (s *ContactsService) AddToList(ctx context.Context, contactID, listID strin
 		ContactID string `json:"contactId"`
 		ListID    string `json:"listId"`
 	}{contactID, listID}
-	return message(ctx, s.client, &request{method: http.MethodPost, path: "/contacts/lists", body: body})
+	return message(ctx, s.client, epContactsAddToList, &request{body: body}, opts)
 }
 
 // Tags returns the tags of a contact.
 //
 // API: GET /contacts/tags/{contactId}
-func (s *ContactsService) Tags(ctx context.Context, contactID string) ([]Tag, error) {
+func (s *ContactsService) Tags(ctx context.Context, contactID string, opts ...CallOption) ([]Tag, error) {
 	id, err := pathParam("contactID", contactID)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := do[[]Tag](ctx, s.client, &request{method: http.MethodGet, path: "/contacts/tags/" + id}, bare)
+	tags, err := callJSON[[]Tag](ctx, s.client, epContactsTags, &request{segments: []string{id}}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -197,12 +214,11 @@ func (s *ContactsService) Tags(ctx context.Context, contactID string) ([]Tag, er
 }
 
 // message performs a call whose answer is {"success": true, "message": ...}
-// (or empty) and returns the message.
-func message(ctx context.Context, c *Client, r *request) (string, error) {
-	r.emptyOK = true
-	out, err := do[struct {
+// (or 204 No Content) and returns the message.
+func message(ctx context.Context, c *Client, ep *endpoint, r *request, opts []CallOption) (string, error) {
+	out, err := callJSON[struct {
 		Message string `json:"message"`
-	}](ctx, c, r, flat)
+	}](ctx, c, ep, r, opts)
 	if err != nil {
 		return "", err
 	}
@@ -211,16 +227,21 @@ func message(ctx context.Context, c *Client, r *request) (string, error) {
 
 var errNoContactID = errors.New("no contact id in the answer")
 
-// UnmarshalJSON reads the contact id from contactId, contact_id, contact.id
+// UnmarshalJSONFrom reads the contact id from contactId, contact_id, contact.id
 // or id, and the contact from contact when present.
-func (l *ContactLookup) UnmarshalJSON(b []byte) error {
+func (l *ContactLookup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	var aux struct {
 		ContactID  string   `json:"contactId"`
 		ContactID2 string   `json:"contact_id"`
 		ID         string   `json:"id"`
 		Contact    *Contact `json:"contact"`
 	}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	*l = ContactLookup{Contact: aux.Contact}
@@ -235,9 +256,17 @@ func (l *ContactLookup) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON reads the documented {data: {contactId, message}} and the
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (l *ContactLookup) UnmarshalJSON(b []byte) error { return unmarshal(b, l) }
+
+// UnmarshalJSONFrom reads the documented {data: {contactId, message}} and the
 // flat {contactId, message} answers.
-func (c *CreatedContact) UnmarshalJSON(b []byte) error {
+func (c *CreatedContact) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type ids struct {
 		ContactID  string `json:"contactId"`
 		ContactID2 string `json:"contact_id"`
@@ -249,7 +278,7 @@ func (c *CreatedContact) UnmarshalJSON(b []byte) error {
 		Data    *ids `json:"data"`
 		Contact *ids `json:"contact"`
 	}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	var data, contact ids
@@ -267,9 +296,17 @@ func (c *CreatedContact) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON accepts camelCase and snake_case flags, tags and campaigns
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (c *CreatedContact) UnmarshalJSON(b []byte) error { return unmarshal(b, c) }
+
+// UnmarshalJSONFrom accepts camelCase and snake_case flags, tags and campaigns
 // as names or {"name": ...} objects, and lenient timestamps.
-func (c *Contact) UnmarshalJSON(b []byte) error {
+func (c *Contact) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain Contact
 	aux := struct {
 		*plain
@@ -283,7 +320,7 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 		LastActivityAt        flexTime    `json:"lastActivityAt"`
 		LastIncomingMessageAt flexTime    `json:"lastIncomingMessageAt"`
 	}{plain: (*plain)(c)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	c.ID = cmp.Or(c.ID, aux.AltID)
@@ -305,20 +342,36 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON accepts a tag object or a bare tag name.
-func (t *Tag) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (c *Contact) UnmarshalJSON(b []byte) error { return unmarshal(b, c) }
+
+// UnmarshalJSONFrom accepts a tag object or a bare tag name.
+func (t *Tag) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain Tag
 	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
 		*t = Tag{}
-		return json.Unmarshal(b, &t.Name)
+		return jsonv2.Unmarshal(b, &t.Name, opts)
 	}
-	return json.Unmarshal(b, (*plain)(t))
+	return jsonv2.Unmarshal(b, (*plain)(t), opts)
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (t *Tag) UnmarshalJSON(b []byte) error { return unmarshal(b, t) }
 
 // nameOrObj decodes "name" or {"name": "name", ...} into the name.
 type nameOrObj string
 
-func (n *nameOrObj) UnmarshalJSON(b []byte) error {
+func (n *nameOrObj) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	var obj struct {
 		Name string `json:"name"`
 	}
@@ -326,15 +379,18 @@ func (n *nameOrObj) UnmarshalJSON(b []byte) error {
 	case string(b) == "null":
 		*n = ""
 	case len(b) > 0 && b[0] == '"':
-		return json.Unmarshal(b, (*string)(n))
+		return jsonv2.Unmarshal(b, (*string)(n), opts)
 	default:
-		if err := json.Unmarshal(b, &obj); err != nil {
+		if err := jsonv2.Unmarshal(b, &obj, opts); err != nil {
 			return err
 		}
 		*n = nameOrObj(obj.Name)
 	}
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (n *nameOrObj) UnmarshalJSON(b []byte) error { return unmarshal(b, n) }
 
 func names(list []nameOrObj) []string {
 	if list == nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	jsonv2 "github.com/go-json-experiment/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -702,9 +703,9 @@ func TestContactsUpdate(t *testing.T) {
 	}, reply(t, 200, "contacts/update.json"))
 
 	msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{
-		FirstName:    "María José",
-		LastName:     "Gonzalez Ruiz",
-		Email:        "mj.gonzalez@example.com",
+		FirstName:    Ptr("María José"),
+		LastName:     Ptr("Gonzalez Ruiz"),
+		Email:        Ptr("mj.gonzalez@example.com"),
 		IsBotActive:  Ptr(false),
 		DoNotDisturb: Ptr(true),
 	})
@@ -727,18 +728,30 @@ func TestContactsUpdateOnlyFalseFlag(t *testing.T) {
 	assert.Equal(t, "Contact updated successfully", msg)
 }
 
-func TestContactsUpdateEscapesIDAndAcceptsEmptyAnswer(t *testing.T) {
+func TestContactsUpdateEscapesIDAndAcceptsNoContent(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
 		method: http.MethodPut,
 		url:    ctContactsURL + "/a%2Fb%3Fc%20d",
 		query:  withKey(nil),
 		body:   `{"lastName":"Raman"}`,
-	}, jsonReply(200, ""))
+	}, jsonReply(204, ""))
 
-	msg, err := c.Contacts.Update(t.Context(), "a/b?c d", &UpdateContactRequest{LastName: "Raman"})
+	msg, err := c.Contacts.Update(t.Context(), "a/b?c d", &UpdateContactRequest{LastName: Ptr("Raman")})
 	require.NoError(t, err)
 	assert.Empty(t, msg)
+}
+
+// An update answered 200 with nothing that confirms it has not shown that
+// it happened.
+func TestContactsUpdateUnconfirmedIsInvalidResponse(t *testing.T) {
+	for _, body := range []string{``, `null`, `{}`, `{"success":"yes"}`, `{"ok":true}`, `[]`} {
+		c, mt := setup(t)
+		mt.RegisterResponder(http.MethodPut, ctContactsURL+"/"+ctContactID, jsonReply(200, body))
+		msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{LastName: Ptr("")})
+		assert.ErrorIs(t, err, ErrInvalidResponse, "%q", body)
+		assert.Empty(t, msg)
+	}
 }
 
 func TestContactsUpdateSuccessWithoutMessage(t *testing.T) {
@@ -756,7 +769,7 @@ func TestContactsUpdateSuccessWithoutMessage(t *testing.T) {
 }
 
 func TestContactsUpdateValidation(t *testing.T) {
-	valid := &UpdateContactRequest{FirstName: "Maria"}
+	valid := &UpdateContactRequest{FirstName: Ptr("Maria")}
 	cases := []struct {
 		name  string
 		id    string
@@ -768,8 +781,8 @@ func TestContactsUpdateValidation(t *testing.T) {
 		{"dot-dot id", "..", valid, "contactID"},
 		{"nil request", ctContactID, nil, "request"},
 		{"empty request", ctContactID, &UpdateContactRequest{}, "request"},
-		{"bad email", ctContactID, &UpdateContactRequest{Email: "mj.gonzalez@"}, "Email"},
-		{"email with display name", ctContactID, &UpdateContactRequest{Email: "MJ <mj.gonzalez@example.com>"}, "Email"},
+		{"bad email", ctContactID, &UpdateContactRequest{Email: Ptr("mj.gonzalez@")}, "Email"},
+		{"email with display name", ctContactID, &UpdateContactRequest{Email: Ptr("MJ <mj.gonzalez@example.com>")}, "Email"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -804,7 +817,7 @@ func TestContactsUpdateErrors(t *testing.T) {
 				body:   `{"firstName":"Maria"}`,
 			}, reply(t, tc.status, tc.fixture))
 
-			msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{FirstName: "Maria"})
+			msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{FirstName: Ptr("Maria")})
 			assert.Empty(t, msg)
 			// A nil target: success:false without a code matches no sentinel.
 			ctAPIError(t, err, tc.status, tc.code, tc.message, http.MethodPut, "/v1/contacts/"+ctContactID, tc.target)
@@ -822,7 +835,7 @@ func TestContactsUpdateIsRetried(t *testing.T) {
 		body:   `{"firstName":"Maria"}`,
 	}, jsonReply(503, `{"success":false,"error":"Service Unavailable"}`).Then(reply(t, 200, "contacts/update.json")))
 
-	msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{FirstName: "Maria"})
+	msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{FirstName: Ptr("Maria")})
 	require.NoError(t, err)
 	assert.Equal(t, "Contact updated successfully", msg)
 	assert.Equal(t, 2, mt.GetTotalCallCount(), "PUT is idempotent and retried")
@@ -1022,8 +1035,8 @@ func TestContactsTagsNotAnArrayIsInvalidResponse(t *testing.T) {
 	got, err := c.Contacts.Tags(t.Context(), ctContactID)
 	assert.Nil(t, got)
 	apiErr := ctAPIError(t, err, 200, 0, "", http.MethodGet, "/v1/contacts/tags/"+ctContactID, ErrInvalidResponse)
-	var te *json.UnmarshalTypeError
-	assert.True(t, errors.As(apiErr.Err, &te), "cause: %v", apiErr.Err)
+	var se *jsonv2.SemanticError
+	assert.True(t, errors.As(apiErr.Err, &se), "cause: %v", apiErr.Err)
 }
 
 func TestContactLookupJSONRoundTrip(t *testing.T) {

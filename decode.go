@@ -1,260 +1,280 @@
 package dmchamp
 
 import (
-	"encoding/json"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"reflect"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
-	"sync"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// decodeEnvelope decodes a {"success": ..., "data": ...} body from dec into
-// data and eb, streaming: the elements of a list in data (the sessions of
-// an answer, or of a page) are decoded one at a time, so the body is never
-// held in memory whole. It reports whether the last "data" was present
-// and not null.
+// Answers are decoded with github.com/go-json-experiment/json (the prototype
+// of encoding/json/v2), which streams, and with these options:
 //
-// It gives the result json.Unmarshal gives for the same body: keys match
-// case-insensitively, a repeated key's last value wins, a repeated list is
-// decoded into the earlier list's elements, and anything but space after the
-// body is refused.
-func decodeEnvelope(dec *json.Decoder, data any, eb *errorBody) (bool, error) {
-	if err := expectDelim(dec, '{'); err != nil {
-		return false, err
-	}
-	found := false
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return false, err
-		}
-		var dst any
-		switch envelopeFields.canonical(key.(string)) {
-		case "data":
-			if found, err = decodeStreaming(dec, data); err != nil {
-				return false, err
-			}
-			continue
-		case "success":
-			dst = &eb.Success
-		case "error_code":
-			dst = &eb.ErrorCode
-		case "error":
-			dst = &eb.Error
-		case "message":
-			dst = &eb.Message
-		case "errors":
-			dst = &eb.Errors
-		default:
-			dst = new(json.RawMessage)
-		}
-		if err := dec.Decode(dst); err != nil {
-			return false, err
-		}
-	}
-	if err := expectDelim(dec, '}'); err != nil {
-		return false, err
-	}
-	if tok, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			err = fmt.Errorf("json: %v after top-level value", tok)
-		}
-		return false, err
-	}
-	return found, nil
-}
-
-// decodeStreaming decodes the next value into v, a pointer. A list, or a
-// struct's list fields, are decoded element by element; anything else, and
-// any type with its own UnmarshalJSON, is decoded whole by encoding/json. It
-// reports false for null.
-func decodeStreaming(dec *json.Decoder, v any) (bool, error) {
-	rv := reflect.ValueOf(v).Elem()
-	if !streamable(rv.Type()) {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return false, err
-		}
-		if string(raw) == "null" {
-			return false, nil
-		}
-		return true, json.Unmarshal(raw, v)
-	}
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return false, err
-	}
-	if rv.Kind() == reflect.Slice {
-		if tok != json.Delim('[') {
-			return false, typeError(tok, rv.Type())
-		}
-		return true, decodeElements(dec, rv)
-	}
-	if tok != json.Delim('{') {
-		return false, typeError(tok, rv.Type())
-	}
-	fields := fieldsOf(rv.Type())
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return false, err
-		}
-		f, ok := fields.lookup(key.(string))
-		if !ok {
-			if err := dec.Decode(new(json.RawMessage)); err != nil {
-				return false, err
-			}
-			continue
-		}
-		fv := rv.Field(f.index)
-		if !f.list {
-			if err := dec.Decode(fv.Addr().Interface()); err != nil {
-				return false, err
-			}
-			continue
-		}
-		switch tok, err := dec.Token(); {
-		case err != nil:
-			return false, err
-		case tok == nil:
-			fv.SetZero()
-		case tok != json.Delim('['):
-			return false, typeError(tok, fv.Type())
-		default:
-			if err := decodeElements(dec, fv); err != nil {
-				return false, err
-			}
-		}
-	}
-	return true, expectDelim(dec, '}')
-}
-
-// decodeElements decodes the elements of a JSON array, whose '[' was read,
-// into the slice s, one at a time, and reads the closing ']'. As
-// encoding/json does, it decodes into the elements s already has.
-func decodeElements(dec *json.Decoder, s reflect.Value) error {
-	i := 0
-	for ; dec.More(); i++ {
-		if i == s.Cap() {
-			s.Grow(1)
-		}
-		if i == s.Len() {
-			s.SetLen(i + 1)
-		}
-		if err := dec.Decode(s.Index(i).Addr().Interface()); err != nil {
+//   - keys match exactly: "Status" beside "status" is ignored, as is a key
+//     that differs from a field's name only by case;
+//   - a repeated key's last value wins and invalid UTF-8 is replaced, as
+//     encoding/json does;
+//   - an integer may be written as any JSON number with no fraction (1.0,
+//     2.4e1), as JSON Schema allows;
+//   - a time.Time is RFC 3339 with "T" and "Z" in either case; a leap
+//     second (23:59:60 UTC), which time.Time cannot hold, is read as the
+//     next day's first second (00:00:00).
+var decodeOptions = jsonv2.JoinOptions(
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+	jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(
+		jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *int) error {
+			n, err := decodeInt(dec, strconv.IntSize)
+			*v = int(n)
 			return err
-		}
+		}),
+		jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *int64) error {
+			n, err := decodeInt(dec, 64)
+			*v = n
+			return err
+		}),
+		jsonv2.UnmarshalFromFunc(decodeTime),
+	)),
+)
+
+// unmarshal decodes a whole JSON value with decodeOptions.
+func unmarshal(b []byte, v any) error { return jsonv2.Unmarshal(b, v, decodeOptions) }
+
+// decodeInt reads a JSON number that is an integer of the given bit size.
+// null leaves zero.
+func decodeInt(dec *jsontext.Decoder, bits int) (int64, error) {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return 0, err
 	}
-	if i == 0 {
-		s.Set(reflect.MakeSlice(s.Type(), 0, 0))
-	} else {
-		s.SetLen(i)
+	switch val.Kind() {
+	case 'n':
+		return 0, nil
+	case '0':
+	default:
+		return 0, fmt.Errorf("JSON %s is not an integer", kindName(val.Kind()))
 	}
-	return expectDelim(dec, ']')
+	s := string(val)
+	if n, err := strconv.ParseInt(s, 10, bits); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	limit := math.Ldexp(1, bits-1)
+	if err != nil || f != math.Trunc(f) || f < -limit || f >= limit {
+		return 0, fmt.Errorf("JSON number %.40s is not an integer of %d bits", s, bits)
+	}
+	return int64(f), nil
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
+// decodeTime reads an RFC 3339 timestamp. null leaves the zero time; any
+// other value, "" included, is an error.
+func decodeTime(dec *jsontext.Decoder, t *time.Time) error {
+	val, err := dec.ReadValue()
 	if err != nil {
 		return err
 	}
-	if tok != want {
-		return fmt.Errorf("json: expected %q, found %v", want, tok)
+	switch val.Kind() {
+	case 'n':
+		*t = time.Time{}
+		return nil
+	case '"':
+	default:
+		return fmt.Errorf("JSON %s is not a timestamp", kindName(val.Kind()))
+	}
+	s, err := jsontext.AppendUnquote(nil, val)
+	if err != nil {
+		return err
+	}
+	*t, err = parseRFC3339(string(s))
+	return err
+}
+
+// parseRFC3339 parses an RFC 3339 date-time: "T" and "Z" may be lower case,
+// and a leap second (second 60) is the first instant of the next minute,
+// which time.Time can represent.
+func parseRFC3339(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err == nil {
+		return t, nil
+	}
+	if len(s) < 20 || s[10] != 'T' && s[10] != 't' {
+		return time.Time{}, fmt.Errorf("%.40q is not an RFC 3339 timestamp", s)
+	}
+	b := []byte(s)
+	b[10] = 'T'
+	if last := len(b) - 1; b[last] == 'z' {
+		b[last] = 'Z'
+	}
+	leap := b[17] == '6' && b[18] == '0'
+	if leap {
+		b[17], b[18] = '5', '9'
+	}
+	t, err = time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%.40q is not an RFC 3339 timestamp", s)
+	}
+	if leap {
+		// RFC 3339: a leap second is 23:59:60 UTC, in any offset.
+		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
+			return time.Time{}, fmt.Errorf("%.40q has second 60 outside a leap second", s)
+		}
+		t = t.Add(time.Second)
+	}
+	return t, nil
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 'n':
+		return "null"
+	case 't', 'f':
+		return "boolean"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	}
+	return "value"
+}
+
+// envelope is the {"success", "data"} answer; the error fields are decoded
+// in the same pass, for a "success": false on a 2xx.
+type envelope[T any] struct {
+	Data *T `json:"data"`
+	errorBody
+}
+
+var (
+	errNoData     = errors.New(`"data" is missing`)
+	errNotAnswer  = errors.New("the answer holds none of the endpoint's result fields")
+	errNotJSON    = errors.New("the body is not JSON")
+	errTrailing   = errors.New("data after the JSON value")
+	errNotObject  = errors.New("the body is not a JSON object")
+	errNotSuccess = errors.New(`"success" is neither true nor false`)
+)
+
+// decodeAnswer decodes a whole 2xx body of the given shape into out. It
+// returns the body's error envelope when the body reports a failure.
+func decodeAnswer[T any](b []byte, sh shape, out *T) (*errorBody, error) {
+	switch sh {
+	case inData:
+		var env envelope[T]
+		if err := unmarshal(b, &env); err != nil {
+			return failureIn(b), err
+		}
+		return env.result(out)
+	case flat:
+		return decodeFlat(b, out)
+	}
+	if err := unmarshal(b, out); err != nil {
+		return failureIn(b), err
+	}
+	return nil, nil
+}
+
+// decodeFlat decodes a JSON object into out after checking that it does not
+// report a failure.
+func decodeFlat(b []byte, out any) (*errorBody, error) {
+	if first(b) != '{' {
+		return nil, errNotObject
+	}
+	var eb errorBody
+	if err := unmarshal(b, &eb); err != nil {
+		return nil, err
+	}
+	if failed, err := eb.status(); err != nil || failed {
+		return failedOrNot(&eb, failed), err
+	}
+	return nil, unmarshal(b, out)
+}
+
+func failedOrNot(eb *errorBody, failed bool) *errorBody {
+	if failed {
+		return eb
 	}
 	return nil
 }
 
-func typeError(tok json.Token, t reflect.Type) error {
-	return &json.UnmarshalTypeError{Value: fmt.Sprintf("%v", tok), Type: t}
+// decodeStream decodes a {"success", "data"} body from r as it arrives:
+// the decoder holds one value at a time, never the whole body.
+func decodeStream[T any](r io.Reader, out *T) (*errorBody, error) {
+	var env envelope[T]
+	if err := jsonv2.UnmarshalRead(r, &env, decodeOptions); err != nil {
+		return nil, err
+	}
+	return env.result(out)
 }
 
-var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+// result moves the envelope's data into out, or returns its failure.
+func (env *envelope[T]) result(out *T) (*errorBody, error) {
+	if failed, err := env.status(); err != nil || failed {
+		return failedOrNot(&env.errorBody, failed), err
+	}
+	if env.Data == nil {
+		return nil, errNoData
+	}
+	*out = *env.Data
+	return nil, nil
+}
 
-// streamable reports whether decodeStreaming walks values of t itself: a
-// slice, or a struct whose fields its matching handles, without an
-// UnmarshalJSON of its own. Anything else is left to encoding/json.
-func streamable(t reflect.Type) bool {
-	switch {
-	case reflect.PointerTo(t).Implements(unmarshalerType):
+// hasResult reports whether the object b, or its "data" object when inData,
+// holds at least one of the given keys. A side-effecting call whose answer
+// holds none of its documented fields has not shown that it succeeded.
+func hasResult(b []byte, inData bool, keys []string) bool {
+	if inData {
+		var env struct {
+			Data jsontext.Value `json:"data"`
+		}
+		if unmarshal(b, &env) != nil {
+			return false
+		}
+		b = env.Data
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(b), decodeOptions)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return false
-	case t.Kind() == reflect.Slice:
-		return t.Elem().Kind() != reflect.Uint8
-	case t.Kind() == reflect.Struct:
-		return fieldsOf(t) != nil
+	}
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return false
+		}
+		key := name.String()
+		if dec.PeekKind() != 'n' && slices.Contains(keys, key) {
+			return true
+		}
+		if dec.SkipValue() != nil {
+			return false
+		}
 	}
 	return false
 }
 
-// structFields maps the JSON names of a struct's fields to the fields.
-type structFields struct {
-	byName map[string]field
-	all    []field
-}
-
-type field struct {
-	name  string
-	index int
-	list  bool // a slice whose elements are decoded one at a time
-}
-
-// lookup finds a field as encoding/json does: by exact name, else
-// case-insensitively.
-func (sf *structFields) lookup(name string) (field, bool) {
-	if f, ok := sf.byName[name]; ok {
-		return f, true
-	}
-	for _, f := range sf.all {
-		if strings.EqualFold(f.name, name) {
-			return f, true
-		}
-	}
-	return field{}, false
-}
-
-// canonical returns the name of the field a key matches, or "".
-func (sf *structFields) canonical(key string) string {
-	f, _ := sf.lookup(key)
-	return f.name
-}
-
-// envelopeFields are the keys decodeEnvelope reads.
-var envelopeFields = func() *structFields {
-	sf := &structFields{byName: map[string]field{}}
-	for _, name := range []string{"data", "success", "error_code", "error", "message", "errors"} {
-		sf.byName[name] = field{name: name}
-		sf.all = append(sf.all, field{name: name})
-	}
-	return sf
-}()
-
-var fieldCache sync.Map // reflect.Type -> *structFields
-
-// fieldsOf returns the JSON fields of a struct type, or nil when it has an
-// embedded field or a ",string" option, which the matching does not handle.
-func fieldsOf(t reflect.Type) *structFields {
-	if sf, ok := fieldCache.Load(t); ok {
-		return sf.(*structFields)
-	}
-	sf := &structFields{byName: map[string]field{}}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous || slices.Contains(strings.Split(opts, ","), "string") {
-			sf = nil
-			break
-		}
-		if !f.IsExported() || name == "-" {
+// first returns the first byte of b that is not JSON white space, or 0.
+func first(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
 			continue
 		}
-		if name == "" {
-			name = f.Name
-		}
-		fd := field{name: name, index: i, list: f.Type.Kind() == reflect.Slice && streamable(f.Type)}
-		sf.byName[name] = fd
-		sf.all = append(sf.all, fd)
+		return c
 	}
-	actual, _ := fieldCache.LoadOrStore(t, sf)
-	return actual.(*structFields)
+	return 0
+}
+
+// startsJSON reports whether c can begin a JSON value.
+func startsJSON(c byte) bool {
+	return strings.IndexByte(`{["-0123456789tfn`, c) >= 0
 }

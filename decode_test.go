@@ -2,15 +2,13 @@ package dmchamp
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
-	"reflect"
 	"strings"
 	"testing"
+	"time"
 
-	"github.com/jarcoal/httpmock"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,101 +36,149 @@ var envelopeBodies = map[string]string{
 	"string":           `"Unauthorized"`,
 }
 
-// TestDecodePathsAgree checks that a body decoded whole (its length
-// announced) and the same body streamed (length unknown) give the same
-// result or the same error.
+// TestDecodePathsAgree checks that a body decoded whole and the same body
+// decoded as it streams give the same result or the same failure.
 func TestDecodePathsAgree(t *testing.T) {
 	for name, body := range envelopeBodies {
 		t.Run(name, func(t *testing.T) {
-			whole, wholeErr := recentWith(t, body, true)
-			streamed, streamErr := recentWith(t, body, false)
+			var whole, streamed RecentChatSessions
+			wholeFailed, wholeErr := decodeAnswer([]byte(body), inData, &whole)
+			streamFailed, streamErr := decodeStream(strings.NewReader(body), &streamed)
 			assert.Equal(t, whole, streamed)
-			require.Equal(t, wholeErr == nil, streamErr == nil, "whole: %v\nstreamed: %v", wholeErr, streamErr)
-			if wholeErr == nil {
-				return
-			}
-			var we, se *APIError
-			require.ErrorAs(t, wholeErr, &we)
-			require.ErrorAs(t, streamErr, &se)
-			assert.Equal(t, we.StatusCode, se.StatusCode)
-			assert.Equal(t, we.Code, se.Code)
-			assert.Equal(t, we.Message, se.Message)
-			assert.Equal(t, we.Details, se.Details)
-			assert.Equal(t, we.Body, se.Body)
-			assert.Equal(t, errors.Is(wholeErr, ErrInvalidResponse), errors.Is(streamErr, ErrInvalidResponse))
-			for _, s := range sentinels {
-				assert.Equal(t, errors.Is(wholeErr, s), errors.Is(streamErr, s), "%v", s)
+			// Both succeed or both fail; a failure the body reports may
+			// show as a decoding error when it streams.
+			require.Equal(t, wholeErr == nil && wholeFailed == nil, streamErr == nil && streamFailed == nil,
+				"whole: %v %v\nstreamed: %v %v", wholeFailed, wholeErr, streamFailed, streamErr)
+			if wholeFailed != nil && streamFailed != nil {
+				assert.Equal(t, wholeFailed.code(), streamFailed.code())
+				assert.Equal(t, wholeFailed.message(), streamFailed.message())
 			}
 		})
 	}
 }
 
-func recentWith(t *testing.T, body string, announced bool) (*RecentChatSessions, error) {
-	t.Helper()
-	c, mt := setup(t)
-	resp := httpmock.NewStringResponder(200, body)
-	if announced {
-		resp = resp.SetContentLength()
-	}
-	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, resp)
-	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-	return got, err
-}
+// TestLargeBodyStreams sends an answer over maxWholeBody, of unknown length:
+// it is decoded as it streams in, to the same result as decoded whole.
+func TestLargeBodyStreams(t *testing.T) {
+	body := repeatSessions(t, maxWholeBody*3/2)
+	var want RecentChatSessions
+	failed, err := decodeAnswer(body, inData, &want)
+	require.NoError(t, err)
+	require.Nil(t, failed)
 
-func TestDecodeLargeAnnouncedBodyStreams(t *testing.T) {
-	// An announced length beyond what can be read whole: only the streaming
-	// path decodes it (the whole path refuses it before reading).
-	large := fixture(t, "chatsessions/recent_messages_large.json")
 	c, mt := setup(t)
 	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, func(*http.Request) (*http.Response, error) {
-		return &http.Response{StatusCode: 200, ContentLength: maxFlatBody + 1, Header: http.Header{},
-			Body: io.NopCloser(bytes.NewReader(large))}, nil
+		return &http.Response{StatusCode: 200, ContentLength: -1, Header: http.Header{},
+			Body: io.NopCloser(bytes.NewReader(body))}, nil
 	})
 	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
 	require.NoError(t, err)
-	assert.Len(t, got.Sessions, 150)
+	assert.Equal(t, &want, got)
+	assert.Greater(t, len(got.Sessions), 150)
 }
 
-func TestReadBody(t *testing.T) {
-	b, err := readBody(strings.NewReader("abcdef"), 6)
-	require.NoError(t, err)
-	assert.Equal(t, "abcdef", string(b))
-
-	b, err = readBody(strings.NewReader("abc"), 6)
-	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.Equal(t, "abc", string(b), "what was read is kept")
-
-	b, err = readBody(strings.NewReader("abc"), -1)
-	require.NoError(t, err)
-	assert.Equal(t, "abc", string(b))
+// repeatSessions returns a Recent answer of at least n bytes, repeating the
+// sessions of the large fixture.
+func repeatSessions(t *testing.T, n int) []byte {
+	var env struct {
+		Data struct {
+			Sessions []jsontext.Value `json:"sessions"`
+		} `json:"data"`
+	}
+	require.NoError(t, unmarshal(fixture(t, "chatsessions/recent_messages_large.json"), &env))
+	var b bytes.Buffer
+	b.WriteString(`{"success":true,"data":{"hours_ago":24,"sessions":[`)
+	for i := 0; b.Len() < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(env.Data.Sessions[i%len(env.Data.Sessions)])
+	}
+	b.WriteString(`],"total_sessions":1}}`)
+	return b.Bytes()
 }
 
-func TestStreamingLeavesUnsupportedStructsToEncodingJSON(t *testing.T) {
-	type inner struct{ A int }
-	type withEmbedded struct {
-		inner
-		B []int `json:"b"`
+// TestDecodeWhatTheDocumentAllows decodes bodies that JSON and the published
+// document allow but encoding/json's defaults refuse or misread.
+func TestDecodeWhatTheDocumentAllows(t *testing.T) {
+	type session = RecentChatSession
+	cases := []struct {
+		name string
+		body string
+		want session
+	}{
+		{"lowercase t and z", `{"start_date_time":"2026-11-20t09:14:03.118z"}`,
+			session{StartDateTime: ts("2026-11-20T09:14:03.118Z")}},
+		{"offset", `{"start_date_time":"2026-11-20T10:14:03+01:00"}`,
+			session{StartDateTime: ts("2026-11-20T10:14:03+01:00")}},
+		{"leap second", `{"start_date_time":"2016-12-31T23:59:60Z"}`,
+			session{StartDateTime: ts("2017-01-01T00:00:00Z")}},
+		{"leap second in another offset", `{"start_date_time":"2017-01-01T00:59:60+01:00"}`,
+			session{StartDateTime: ts("2017-01-01T00:00:00Z")}},
+		{"escaped timestamp", `{"start_date_time":"2026-11-20T09:14:03\u005a"}`,
+			session{StartDateTime: ts("2026-11-20T09:14:03Z")}},
+		{"key differing by case is ignored", `{"status":"ChatSessionOpened","Status":"ChatSessionClosed"}`,
+			session{Status: ChatSessionOpened}},
+		{"key differing by case alone is ignored", `{"Status":"ChatSessionClosed","SESSION_ID":"x"}`,
+			session{}},
+		{"repeated key: the last wins", `{"session_id":"a","session_id":"b"}`,
+			session{SessionID: "b"}},
+		{"invalid UTF-8 is replaced", "{\"contact_name\":\"Mar\xffa\"}",
+			session{ContactName: "Mar\ufffda"}},
 	}
-	type withString struct {
-		N int   `json:"n,string"`
-		L []int `json:"l"`
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got session
+			require.NoError(t, unmarshal([]byte(tc.body), &got))
+			assert.True(t, tc.want.StartDateTime.Equal(got.StartDateTime), "%v", got.StartDateTime)
+			got.StartDateTime, tc.want.StartDateTime = time.Time{}, time.Time{}
+			assert.Equal(t, tc.want, got)
+		})
 	}
-	assert.False(t, streamable(reflect.TypeFor[withEmbedded]()))
-	assert.False(t, streamable(reflect.TypeFor[withString]()))
-	assert.True(t, streamable(reflect.TypeFor[RecentChatSessions]()))
-	assert.False(t, streamable(reflect.TypeFor[Session]()), "its own UnmarshalJSON")
 
-	body := `{"success":true,"data":{"A":1,"b":[2],"n":"3","l":[4]}}`
-	var e withEmbedded
-	found, err := decodeEnvelope(json.NewDecoder(strings.NewReader(body)), &e, &errorBody{})
-	require.NoError(t, err)
-	assert.True(t, found)
-	assert.Equal(t, withEmbedded{inner{1}, []int{2}}, e)
+	ints := []struct {
+		body string
+		want int
+	}{{`{"hours_ago":24}`, 24}, {`{"hours_ago":24.0}`, 24}, {`{"hours_ago":2.4e1}`, 24}, {`{"hours_ago":240E-1}`, 24}, {`{"hours_ago":-0.0}`, 0}}
+	for _, tc := range ints {
+		var got RecentChatSessions
+		require.NoError(t, unmarshal([]byte(tc.body), &got), tc.body)
+		assert.Equal(t, tc.want, got.HoursAgo, tc.body)
+	}
 
-	var s withString
-	found, err = decodeEnvelope(json.NewDecoder(strings.NewReader(body)), &s, &errorBody{})
+	// The envelope: the exact key wins.
+	var out RecentChatSessions
+	failed, err := decodeAnswer([]byte(`{"Success":false,"success":true,"Data":{"hours_ago":1},"data":{"hours_ago":2}}`), inData, &out)
 	require.NoError(t, err)
-	assert.True(t, found)
-	assert.Equal(t, withString{3, []int{4}}, s)
+	assert.Nil(t, failed)
+	assert.Equal(t, 2, out.HoursAgo)
+	_, err = decodeAnswer([]byte(`{"success":true,"Data":{"hours_ago":1}}`), inData, &out)
+	assert.ErrorIs(t, err, errNoData, `"Data" is not "data"`)
+}
+
+func TestDecodeRefuses(t *testing.T) {
+	for _, body := range []string{
+		`{"start_date_time":""}`,                     // chat-session times are strict
+		`{"start_date_time":"2026-11-20 09:14:03Z"}`, // not RFC 3339
+		`{"start_date_time":"2026-11-20T12:30:60Z"}`, // second 60 that is no leap second
+		`{"start_date_time":1700000000}`,             // not a string
+		`{"hours_ago":1.5}`,                          // not an integer
+		`{"hours_ago":1e400}`,                        // out of range
+		`{"hours_ago":9223372036854775808}`,          // out of range
+		`{"hours_ago":"24"}`,                         // a string
+		`{"hours_ago":true}`,
+	} {
+		var got RecentChatSessions
+		var s RecentChatSession
+		err := unmarshal([]byte(body), &got)
+		if strings.Contains(body, "start_date_time") {
+			err = unmarshal([]byte(body), &s)
+		}
+		assert.Error(t, err, body)
+	}
+	var n struct {
+		N int `json:"n"`
+	}
+	require.NoError(t, unmarshal([]byte(`{"n":null}`), &n))
+	assert.Zero(t, n.N)
 }

@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"reflect"
@@ -15,6 +16,7 @@ type Request struct {
 	Body       any        // sent as JSON when not nil
 	SessionAPI bool       // send to the Session API instead of DM Champ
 	Public     bool       // the DM Champ endpoint needs no credential
+	Route      string     // optional path template for middleware and tracing, e.g. "/contacts/messages/{contactId}"
 }
 
 // Do calls an endpoint that has no typed method, with the client's
@@ -23,17 +25,18 @@ type Request struct {
 // the server.
 //
 // The 2xx body is decoded into out: the whole JSON body, envelope included,
-// when out is a pointer to a JSON-decodable value (json.RawMessage, a map, a
-// struct); the raw bytes when out is a *[]byte (for HTML, JavaScript or CSV
-// answers); nothing when out is nil. Either way, a JSON body reporting
-// "success": false or an error_code is an *APIError. A body over 32 MiB is
-// an error.
+// when out is a pointer to a JSON-decodable value (a struct, a map, a slice
+// for a top-level array, json.RawMessage), with the typed methods' rules
+// (keys match exactly); the raw bytes when out is a *[]byte (for HTML,
+// JavaScript or CSV answers); nothing when out is nil. Either way, a JSON
+// object reporting "success": false or an error_code is an *APIError. A
+// body over the client's WithMaxResponseSize is an error.
 //
-// The client adds its credential to the query: Query must not hold apiKey.
-// A query parameter named userId is sent as given, beside an API key; with
-// a user ID as the client's credential, it is sent twice.
-func (c *Client) Do(ctx context.Context, req *Request, out any) error {
-	r, err := req.request()
+// The client adds its credential to the query: Query must not hold apiKey,
+// nor userId when the client's credential is a user ID. A query parameter
+// named userId is sent as given beside an API key.
+func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOption) error {
+	ep, r, err := c.doRequest(req)
 	if err != nil {
 		return err
 	}
@@ -42,69 +45,77 @@ func (c *Client) Do(ctx context.Context, req *Request, out any) error {
 			return invalid("out", "must be nil or a non-nil pointer, got %T", out)
 		}
 	}
-	resp, cl, err := c.send(ctx, r)
+	cl, hreq, err := c.newCall(ctx, ep, r, opts)
 	if err != nil {
 		return err
 	}
-	defer drainClose(resp.Body)
-
-	b, err := readBody(resp.Body, resp.ContentLength)
-	if err == nil {
-		if raw, ok := out.(*[]byte); ok {
-			*raw = b
-			out = nil
-		}
-		var failed *errorBody
-		if out == nil {
-			failed = failureIn(b)
-		} else {
-			failed, err = decodeFlat(b, out, true)
-		}
-		if failed != nil {
-			return c.apiError(cl, resp, headOf(b), failed)
+	defer cl.done()
+	resp, err := cl.send(hreq)
+	if err != nil {
+		return err
+	}
+	a, err := cl.read(resp, false, true)
+	defer a.release()
+	if err != nil {
+		cl.discard(resp.Body, err)
+		return cl.answerError(a, nil, err)
+	}
+	_ = resp.Body.Close()
+	var failed *errorBody
+	switch o := out.(type) {
+	case nil:
+		failed = failureIn(a.b)
+	case *[]byte:
+		*o = bytes.Clone(a.b)
+		failed = failureIn(a.b)
+	default:
+		switch first(a.b) {
+		case 0: // an empty body: nothing to decode
+		case '{':
+			failed, err = decodeFlat(a.b, out)
+		default:
+			err = unmarshal(a.b, out)
 		}
 	}
-	switch {
-	case err != nil && readFailed(err):
-		return c.requestError(cl, err)
-	case err != nil:
-		return c.invalidResponse(cl, resp, headOf(b), err)
-	}
-	return nil
+	return cl.answerError(a, failed, err)
 }
 
-func (req *Request) request() (*request, error) {
+// doRequest checks a Request and describes it as the typed methods'
+// endpoints are.
+func (c *Client) doRequest(req *Request) (*endpoint, *request, error) {
 	switch {
 	case req == nil:
-		return nil, invalid("request", "must not be nil")
+		return nil, nil, invalid("request", "must not be nil")
 	case req.Method == "" || strings.ContainsFunc(req.Method, func(r rune) bool { return !isTokenChar(r) }):
-		return nil, invalid("Method", "%q is not an HTTP method", req.Method)
+		return nil, nil, invalid("Method", "%q is not an HTTP method", req.Method)
 	case !strings.HasPrefix(req.Path, "/"):
-		return nil, invalid("Path", "must start with /")
+		return nil, nil, invalid("Path", "must start with /")
 	case strings.ContainsAny(req.Path, "?#"):
-		return nil, invalid("Path", "must not hold a query or fragment: use Query")
+		return nil, nil, invalid("Path", "must not hold a query or fragment: use Query")
 	case req.Query.Has("apiKey"):
-		return nil, invalid("Query", "must not hold apiKey: the client adds its credential")
-	}
-	if _, err := url.PathUnescape(req.Path); err != nil {
-		return nil, invalid("Path", "has an invalid escape")
+		return nil, nil, invalid("Query", "must not hold apiKey: the client adds its credential")
+	case req.Query.Has("userId") && c.creds.queryName == "userId" && !req.SessionAPI:
+		return nil, nil, invalid("Query", "must not hold userId: the client adds its credential")
 	}
 	for _, seg := range strings.Split(req.Path[1:], "/") {
-		if seg == "." || seg == ".." {
-			return nil, invalid("Path", "must not contain . or .. segments")
+		dec, err := url.PathUnescape(seg)
+		switch {
+		case err != nil:
+			return nil, nil, invalid("Path", "has an invalid escape")
+		case dec == "." || dec == "..":
+			return nil, nil, invalid("Path", "must not contain . or .. segments, escaped or not")
+		case strings.Contains(dec, "/") && (strings.HasPrefix(dec, "../") || strings.HasSuffix(dec, "/..") || strings.Contains(dec, "/../")):
+			return nil, nil, invalid("Path", "must not contain escaped .. segments")
 		}
 	}
-	r := &request{
-		method: strings.ToUpper(req.Method),
-		path:   req.Path,
-		query:  req.Query,
-		body:   req.Body,
-		public: req.Public,
+	ep := &endpoint{name: "Do", method: strings.ToUpper(req.Method), route: req.Route, auth: authKeyOrUser}
+	switch {
+	case req.SessionAPI:
+		ep.auth, ep.notFoundByMessage = authBearer, true
+	case req.Public:
+		ep.auth = authNone
 	}
-	if req.SessionAPI {
-		r.api = sessionAPI
-	}
-	return r, nil
+	return ep, &request{path: req.Path, query: req.Query, body: req.Body}, nil
 }
 
 // isTokenChar reports whether r may appear in an HTTP method (RFC 9110's
@@ -112,12 +123,4 @@ func (req *Request) request() (*request, error) {
 func isTokenChar(r rune) bool {
 	return r < 0x7f && (r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' ||
 		strings.ContainsRune("!#$%&'*+-.^_`|~", r))
-}
-
-// headOf returns the part of a body kept in errors; nil when it is empty.
-func headOf(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return b[:min(len(b), maxErrorBody)]
 }

@@ -184,20 +184,20 @@ func TestUnencodableBodyIsAValidationError(t *testing.T) {
 }
 
 func TestBodyTooLarge(t *testing.T) {
-	_, err := readBody(strings.NewReader(""), maxFlatBody+1)
-	assert.ErrorIs(t, err, errTooLarge, "an announced length over the limit")
-
-	b, err := readBody(io.LimitReader(zeros{}, maxFlatBody+10), -1)
-	assert.ErrorIs(t, err, errTooLarge, "an unannounced body over the limit")
-	assert.Len(t, b, maxFlatBody)
-
-	c, mt := setup(t)
+	c, mt := setup(t, WithMaxResponseSize(1<<20))
 	mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/tags", withKey(nil), func(*http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: 200, ContentLength: 40 << 20, Body: io.NopCloser(strings.NewReader("[]")), Header: http.Header{}}, nil
 	})
+	_, err := c.Tags.List(t.Context())
+	assert.ErrorIs(t, err, ErrInvalidResponse, "an announced length over the limit")
+	assert.ErrorAs(t, err, new(errTooLarge))
+
+	mt.RegisterResponderWithQuery(http.MethodGet, testBaseURL+"/tags", withKey(nil), func(*http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, ContentLength: -1, Body: io.NopCloser(io.MultiReader(strings.NewReader("["), zeros{})), Header: http.Header{}}, nil
+	})
 	_, err = c.Tags.List(t.Context())
-	assert.ErrorIs(t, err, ErrInvalidResponse)
-	assert.ErrorIs(t, err, errTooLarge)
+	assert.ErrorIs(t, err, ErrInvalidResponse, "an unannounced body over the limit")
+	assert.ErrorAs(t, err, new(errTooLarge))
 }
 
 type zeros struct{}

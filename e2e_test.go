@@ -46,7 +46,7 @@ func TestE2EContactsAndTags(t *testing.T) {
 	assert.Equal(t, "Lena", byPhone.Contact.FirstName)
 	assert.False(t, byPhone.Contact.IsBotActive)
 
-	_, err = c.Contacts.Update(ctx, created.ContactID, &dmchamp.UpdateContactRequest{LastName: "Vogel-Braun", DoNotDisturb: dmchamp.Ptr(true)})
+	_, err = c.Contacts.Update(ctx, created.ContactID, &dmchamp.UpdateContactRequest{LastName: dmchamp.Ptr("Vogel-Braun"), DoNotDisturb: dmchamp.Ptr(true)})
 	require.NoError(t, err)
 	byEmail, err := c.Contacts.Get(ctx, &dmchamp.GetContactOptions{Email: "lena.vogel@example.de"})
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package dmchamp
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Sentinel errors. An *APIError matches them with errors.Is according to its
@@ -47,8 +50,9 @@ type APIError struct {
 	Path       string          // request path, without query string
 	Attempts   int             // attempts made, retries included
 	RetryAfter time.Duration   // the server's Retry-After, when sent
-	Body       []byte          // raw body, at most 64 KiB
-	Err        error           // decoding error of a 2xx body, else nil
+	Body       []byte          // raw body, at most 64 KiB, credentials redacted
+	Err        error           // why a 2xx body was refused, else nil
+	ExistingID string          // a conflict's existing resource: the duplicate contact's id, when sent
 
 	// notFoundByMessage is set for calls whose API reports some missing
 	// resources as HTTP 500 (the Session API) or 200 (sub-accounts) with a
@@ -99,13 +103,14 @@ func (e *APIError) Is(target error) bool {
 	return statusSentinel(e.StatusCode) == target || statusSentinel(e.Code) == target
 }
 
-// notFoundMessage reports whether a Session API error message is one of its
-// backend's thrown "... not found" errors, which it answers with HTTP 500:
-// "Session not found", "Active session not found", "Session not found or
-// not active".
+// notFoundMessage reports whether an error message is one of the Session
+// API backend's "not found" errors, which it answers with HTTP 500: "Session
+// not found", "Active session not found", "Session not found or not active",
+// and Mongoose's "Cast to ObjectId failed ..." for an id that cannot exist.
 func notFoundMessage(msg string) bool {
 	msg = strings.ToLower(strings.TrimSpace(msg))
-	return strings.HasSuffix(msg, "not found") || strings.HasSuffix(msg, "not found or not active")
+	return strings.HasSuffix(msg, "not found") || strings.HasSuffix(msg, "not found or not active") ||
+		strings.HasPrefix(msg, "cast to objectid failed")
 }
 
 func statusSentinel(status int) error {
@@ -177,64 +182,66 @@ func (e *RequestError) Unwrap() error { return e.Err }
 // errorBody is the union of the error shapes the two APIs send:
 // {success:false, error_code, error}, {success:false, message, data|errors|error}.
 type errorBody struct {
-	Success   json.RawMessage `json:"success"` // true or false; "true" and "false" are accepted
-	ErrorCode json.RawMessage `json:"error_code"`
-	Error     json.RawMessage `json:"error"`
-	Message   json.RawMessage `json:"message"`
-	Data      json.RawMessage `json:"data"`
-	Errors    json.RawMessage `json:"errors"`
+	Success   jsontext.Value `json:"success"` // true or false; "true" and "false" are accepted
+	ErrorCode jsontext.Value `json:"error_code"`
+	Error     jsontext.Value `json:"error"`
+	Message   jsontext.Value `json:"message"`
+	Data      jsontext.Value `json:"data"`
+	Errors    jsontext.Value `json:"errors"`
+
+	ContactID         string `json:"contactId"`         // a duplicate contact's id
+	ContactID2        string `json:"contact_id"`        // the same, snake_case
+	ExistingContactID string `json:"existingContactId"` // the same, as some integrations name it
 }
 
-// parseErrorBody extracts the code, message and details of an error body. It
-// accepts every documented shape and a bare JSON string; for anything else it
-// returns zero values and the caller keeps the raw body.
-func parseErrorBody(body []byte) (code int, message string, details json.RawMessage) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return 0, "", nil
-	}
-	if body[0] == '"' {
+// parseErrorBody decodes an error body. It accepts every documented shape
+// and a bare JSON string; for anything else it returns nil and the caller
+// keeps the raw body.
+func parseErrorBody(body []byte) *errorBody {
+	switch first(body) {
+	case '"':
 		var s string
-		if json.Unmarshal(body, &s) == nil {
-			return 0, s, nil
+		if unmarshal(body, &s) != nil {
+			return nil
 		}
-		return 0, "", nil
+		msg, _ := jsontext.AppendQuote(nil, s)
+		return &errorBody{Message: msg}
+	case '{':
+		var eb errorBody
+		if unmarshal(body, &eb) != nil {
+			return nil
+		}
+		return &eb
 	}
-	var eb errorBody
-	if body[0] != '{' || json.Unmarshal(body, &eb) != nil {
-		return 0, "", nil
-	}
-	return eb.code(), eb.message(), eb.details()
+	return nil
 }
 
-// failed reports whether a 2xx body reports a failure: "success": false, or
+// status reports whether a 2xx body reports a failure: "success": false, or
 // an error_code that is an error status (DM Champ answers a duplicate contact
-// with HTTP 200 and error_code 409).
-func (eb *errorBody) failed() bool {
-	switch strings.Trim(string(bytes.TrimSpace(eb.Success)), `"`) {
-	case "false", "False", "FALSE":
-		return true
+// with HTTP 200 and error_code 409). A "success" that is neither true nor
+// false is an error: the answer cannot be trusted either way.
+func (eb *errorBody) status() (failed bool, err error) {
+	switch v := strings.ToLower(strings.Trim(string(eb.Success), `"`)); {
+	case len(eb.Success) == 0:
+	case v == "false":
+		return true, nil
+	case v != "true":
+		return false, errNotSuccess
 	}
-	return eb.code() >= 400
+	return eb.code() >= 400, nil
 }
 
 func (eb *errorBody) code() int {
-	raw := bytes.TrimSpace(eb.ErrorCode)
-	if len(raw) == 0 {
-		return 0
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		if i, err := strconv.Atoi(n.String()); err == nil {
-			return i
+	raw := eb.ErrorCode
+	if raw.Kind() == '"' {
+		var s string
+		if unmarshal(raw, &s) != nil {
+			return 0
 		}
-		return 0
+		raw = jsontext.Value(strings.TrimSpace(s))
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		if i, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
-			return i
-		}
+	if i, err := strconv.Atoi(string(raw)); err == nil {
+		return i
 	}
 	return 0
 }
@@ -242,12 +249,12 @@ func (eb *errorBody) code() int {
 func (eb *errorBody) message() string {
 	msg := jsonString(eb.Message)
 	errText := jsonString(eb.Error)
-	if errText == "" {
+	if errText == "" && eb.Error.Kind() == '{' {
 		// {"error": {"message": "..."}}
 		var obj struct {
 			Message string `json:"message"`
 		}
-		if json.Unmarshal(eb.Error, &obj) == nil {
+		if unmarshal(eb.Error, &obj) == nil {
 			errText = obj.Message
 		}
 	}
@@ -262,20 +269,51 @@ func (eb *errorBody) message() string {
 }
 
 func (eb *errorBody) details() json.RawMessage {
-	for _, raw := range []json.RawMessage{eb.Data, eb.Errors, eb.Error} {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 || raw[0] == '"' || string(raw) == "null" || string(raw) == "{}" || string(raw) == "[]" {
-			continue
+	for _, raw := range []jsontext.Value{eb.Data, eb.Errors, eb.Error} {
+		switch raw.Kind() {
+		case '{', '[':
+			if s := string(raw); s != "{}" && s != "[]" {
+				return json.RawMessage(bytes.Clone(raw))
+			}
 		}
-		return raw
 	}
 	return nil
 }
 
+// existingID returns the id of the existing resource the body names.
+func (eb *errorBody) existingID() string {
+	if id := cmp.Or(eb.ContactID, eb.ContactID2, eb.ExistingContactID); id != "" {
+		return id
+	}
+	if eb.Data.Kind() == '{' {
+		var inner errorBody
+		if unmarshal(eb.Data, &inner) == nil {
+			return cmp.Or(inner.ContactID, inner.ContactID2, inner.ExistingContactID)
+		}
+	}
+	return ""
+}
+
+// failureIn returns b's error envelope when b is a JSON object reporting a
+// failure.
+func failureIn(b []byte) *errorBody {
+	if first(b) != '{' {
+		return nil
+	}
+	var eb errorBody
+	if unmarshal(b, &eb) != nil {
+		return nil
+	}
+	if failed, _ := eb.status(); !failed {
+		return nil
+	}
+	return &eb
+}
+
 // jsonString returns raw as a string when it is a JSON string, else "".
-func jsonString(raw json.RawMessage) string {
+func jsonString(raw jsontext.Value) string {
 	var s string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+	if raw.Kind() != '"' || unmarshal(raw, &s) != nil {
 		return ""
 	}
 	return s
@@ -298,4 +336,46 @@ func transportText(err error) string {
 		return ue.Err.Error()
 	}
 	return err.Error()
+}
+
+// apiError builds the error of a failed answer from its body (the head
+// read, with the redactor's margin) and the body's error envelope.
+func (cl *call) apiError(body []byte, eb *errorBody) *APIError {
+	red := cl.red
+	e := &APIError{
+		StatusCode:        cl.status,
+		Method:            cl.ep.method,
+		Path:              red.String(cl.path),
+		Attempts:          cl.attempts,
+		Body:              red.head(body, maxErrorBody),
+		notFoundByMessage: cl.ep.notFoundByMessage,
+	}
+	if cl.hasRetryAfter {
+		e.RetryAfter = cl.retryAfter
+	}
+	if eb != nil {
+		e.Code, e.Message, e.Details = eb.code(), red.String(eb.message()), red.Bytes(eb.details())
+		if e.Is(ErrConflict) {
+			e.ExistingID = red.String(eb.existingID())
+		}
+	}
+	return e
+}
+
+// invalidResponse builds the error of a 2xx body that was refused. The
+// reason may quote the body: it is redacted like the body.
+func (cl *call) invalidResponse(body []byte, err error) *APIError {
+	e := cl.apiError(body, nil)
+	e.Err = cl.red.error(err)
+	return e
+}
+
+func (cl *call) requestError(err error) *RequestError {
+	return &RequestError{
+		Method:   cl.ep.method,
+		Path:     cl.red.String(cl.path),
+		Attempts: cl.attempts,
+		Err:      cl.red.error(err),
+		text:     cl.red.String(transportText(err)),
+	}
 }

@@ -1,8 +1,8 @@
 package dmchamp
 
 import (
-	"encoding/json"
 	"errors"
+	jsonv2 "github.com/go-json-experiment/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -161,14 +161,11 @@ func TestInvalid2xxBodies(t *testing.T) {
 			return errors.Is(err, io.ErrUnexpectedEOF)
 		}},
 		{"wrong types", `{"success":true,"data":{"hours_ago":"24"}}`, func(err error) bool {
-			var te *json.UnmarshalTypeError
-			return errors.As(err, &te)
-		}},
-		{"html", `<html><body>OK</body></html>`, func(err error) bool {
-			var se *json.SyntaxError
+			var se *jsonv2.SemanticError
 			return errors.As(err, &se)
 		}},
-		{"empty", ``, func(err error) bool { return errors.Is(err, io.EOF) }},
+		{"html", `<html><body>OK</body></html>`, func(err error) bool { return errors.Is(err, errNotJSON) }},
+		{"empty", ``, func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
 		{"no data", `{"success":true}`, func(err error) bool { return errors.Is(err, errNoData) }},
 		{"null data", `{"success":true,"data":null}`, func(err error) bool { return errors.Is(err, errNoData) }},
 	}
@@ -246,10 +243,11 @@ func TestParseErrorBodyNeverPanics(t *testing.T) {
 	} {
 		assert.NotPanics(t, func() { parseErrorBody([]byte(body)) }, body)
 	}
-	code, msg, details := parseErrorBody([]byte(`{"error_code":12.5,"message":{"a":1}}`))
-	assert.Zero(t, code)
-	assert.Empty(t, msg)
-	assert.Nil(t, details)
+	eb := parseErrorBody([]byte(`{"error_code":12.5,"message":{"a":1}}`))
+	require.NotNil(t, eb)
+	assert.Zero(t, eb.code())
+	assert.Empty(t, eb.message())
+	assert.Nil(t, eb.details())
 }
 
 func TestValidationErrorText(t *testing.T) {

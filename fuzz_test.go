@@ -90,7 +90,7 @@ func objectMembers(b []byte) ([]member, bool) {
 func matching(ms []member, name string) []json.RawMessage {
 	var out []json.RawMessage
 	for _, m := range ms {
-		if strings.EqualFold(m.key, name) {
+		if m.key == name { // keys match exactly
 			out = append(out, m.value)
 		}
 	}
@@ -108,14 +108,11 @@ func lastRaw(ms []member, name string) (json.RawMessage, bool) {
 }
 
 // lastString is the value a string field named name ends up with when the
-// decoding succeeded: the last matching string member's (null leaves a string
-// field unchanged).
+// decoding succeeded: the last matching member's (null resets it).
 func lastString(ms []member, name string) string {
 	s := ""
 	for _, v := range matching(ms, name) {
-		if v[0] == '"' {
-			s = jsonStringOf(v)
-		}
+		s = jsonStringOf(v)
 	}
 	return s
 }
@@ -163,7 +160,14 @@ func FuzzParseErrorBody(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		code, msg, details := parseErrorBody(body)
+		var (
+			code    int
+			msg     string
+			details json.RawMessage
+		)
+		if eb := parseErrorBody(body); eb != nil {
+			code, msg, details = eb.code(), eb.message(), eb.details()
+		}
 		zero := func(why string) {
 			if code != 0 || msg != "" || details != nil {
 				t.Errorf("%s: got code %d, message %q, details %q; want zero values", why, code, msg, details)
@@ -172,8 +176,7 @@ func FuzzParseErrorBody(f *testing.F) {
 		if details != nil && !json.Valid(details) {
 			t.Errorf("details %q are not JSON", details)
 		}
-		// parseErrorBody trims Unicode space, not only JSON space.
-		trimmed := bytes.TrimSpace(body)
+		trimmed := bytes.Trim(body, " \t\r\n")
 		if !json.Valid(trimmed) {
 			zero("not JSON")
 			return
@@ -211,10 +214,9 @@ func FuzzParseErrorBody(f *testing.F) {
 }
 
 // FuzzDecodeEnvelope feeds arbitrary bytes as the 2xx body of
-// ChatSessions.Recent, once with its length announced (decoded whole) and
-// once without (streamed through decodeEnvelope), and checks that neither
-// panics, that both paths agree, that every error is an *APIError, and that
-// a success came from valid JSON.
+// ChatSessions.Recent and checks that it never panics, that every error is
+// an *APIError, that a success came from valid JSON, and that decoding the
+// body whole and decoding it as it streams agree.
 func FuzzDecodeEnvelope(f *testing.F) {
 	for _, b := range envelopeBodies {
 		f.Add([]byte(b))
@@ -229,16 +231,16 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		`{"success":true,"data":{"sessions":[{"start_date_time":"not a time"}]}}`,
 		`{"success":null,"data":{"total_sessions":1e3}}`,
 		`{"data":{"sessions":[{"messages":null}]},"success":true,"errors":[{"x":1}]}`,
+		`{"Success":false,"success":true,"data":{"hours_ago":2.4e1,"sessions":[{"start_date_time":"2016-12-31t23:59:60z"}]}}`,
 	} {
 		f.Add([]byte(s))
 	}
 
 	// One client for the whole run: the responder answers with the current
-	// input, its length announced or not.
+	// input.
 	var (
-		body      []byte
-		announced bool
-		calls     int
+		body  []byte
+		calls int
 	)
 	mt := httpmock.NewMockTransport()
 	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
@@ -246,55 +248,42 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	})
 	mt.RegisterResponder(http.MethodGet, recentURL, func(*http.Request) (*http.Response, error) {
 		calls++
-		resp := httpmock.NewBytesResponse(http.StatusOK, body)
-		if announced {
-			resp.ContentLength = int64(len(body))
-		}
-		return resp, nil
+		return httpmock.NewBytesResponse(http.StatusOK, body), nil
 	})
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: mt}), WithBaseURL(testBaseURL),
 		WithAPIKey(testAPIKey), WithRetryMax(0))
 	if err != nil {
 		f.Fatal(err)
 	}
-	recent := func(t *testing.T, b []byte, ann bool) (*RecentChatSessions, error) {
-		body, announced, calls = b, ann, 0
-		got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
-		if calls != 1 {
-			t.Fatalf("announced %v: %d requests, want 1 (err %v)", ann, calls, err)
-		}
-		if err == nil && got == nil {
-			t.Fatalf("announced %v: nil result and nil error", ann)
-		}
-		if err != nil {
-			if _, ok := err.(*APIError); !ok {
-				t.Fatalf("announced %v: error %T %v is not an *APIError", ann, err, err)
-			}
-		}
-		return got, err
-	}
 
 	f.Fuzz(func(t *testing.T, b []byte) {
-		whole, wholeErr := recent(t, b, true)
-		streamed, streamErr := recent(t, b, false)
-		if (wholeErr == nil || streamErr == nil) && !json.Valid(b) {
-			t.Errorf("invalid JSON decoded without error: whole %v, streamed %v", wholeErr, streamErr)
+		body, calls = b, 0
+		got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+		if calls != 1 {
+			t.Fatalf("%d requests, want 1 (err %v)", calls, err)
 		}
+		switch {
+		case err == nil && got == nil:
+			t.Fatal("nil result and nil error")
+		case err == nil && !json.Valid(b):
+			t.Errorf("invalid JSON decoded without error")
+		case err != nil:
+			if _, ok := err.(*APIError); !ok {
+				t.Fatalf("error %T %v is not an *APIError", err, err)
+			}
+		}
+
+		var whole, streamed RecentChatSessions
+		wholeFailed, wholeErr := decodeAnswer(b, inData, &whole)
+		streamFailed, streamErr := decodeStream(bytes.NewReader(b), &streamed)
 		var disagree string
 		switch {
-		case wholeErr == nil && streamErr == nil:
-			if !reflect.DeepEqual(whole, streamed) {
-				disagree = fmt.Sprintf("values differ:\nwhole    %+v\nstreamed %+v", whole, streamed)
-			}
-		case wholeErr == nil || streamErr == nil:
-			disagree = fmt.Sprintf("one path failed:\nwhole    %+v, %v\nstreamed %+v, %v", whole, wholeErr, streamed, streamErr)
-		default:
-			we, se := wholeErr.(*APIError), streamErr.(*APIError)
-			wi, si := errors.Is(wholeErr, ErrInvalidResponse), errors.Is(streamErr, ErrInvalidResponse)
-			if we.StatusCode != se.StatusCode || we.Code != se.Code || we.Message != se.Message || wi != si {
-				disagree = fmt.Sprintf("errors differ:\nwhole    %d %d %q invalid=%v: %v\nstreamed %d %d %q invalid=%v: %v",
-					we.StatusCode, we.Code, we.Message, wi, we, se.StatusCode, se.Code, se.Message, si, se)
-			}
+		case (wholeErr == nil && wholeFailed == nil) != (streamErr == nil && streamFailed == nil):
+			disagree = fmt.Sprintf("one path failed:\nwhole    %v %v\nstreamed %v %v", wholeFailed, wholeErr, streamFailed, streamErr)
+		case wholeFailed != nil && streamFailed != nil && (wholeFailed.code() != streamFailed.code() || wholeFailed.message() != streamFailed.message()):
+			disagree = "failures differ"
+		case wholeErr == nil && wholeFailed == nil && !reflect.DeepEqual(whole, streamed):
+			disagree = fmt.Sprintf("values differ:\nwhole    %+v\nstreamed %+v", whole, streamed)
 		}
 		if disagree != "" {
 			t.Error(disagree)

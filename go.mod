@@ -1,8 +1,9 @@
 module github.com/dmchamp-go/dmchamp
 
-go 1.24.7
+go 1.26
 
 require (
+	github.com/go-json-experiment/json v1.27.2
 	github.com/google/go-querystring v1.2.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/jarcoal/httpmock v1.4.2

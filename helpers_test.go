@@ -196,13 +196,12 @@ func debugLogger(b *logBuffer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-// recordWaits replaces the client's backoff with one that records the
-// computed wait and returns zero, so tests observe waits without sleeping.
+// recordWaits makes the client record each wait it computes between
+// attempts and wait zero instead, so tests observe waits without sleeping.
 func recordWaits(c *Client) *[]time.Duration {
 	var waits []time.Duration
-	orig := c.http.Backoff
-	c.http.Backoff = func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-		waits = append(waits, orig(lo, hi, attempt, resp))
+	c.wait = func(d time.Duration) time.Duration {
+		waits = append(waits, d)
 		return 0
 	}
 	return &waits

@@ -1,9 +1,11 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 )
@@ -35,12 +37,14 @@ type CustomChannelData struct {
 	CampaignID       string `json:"campaignId,omitempty"`       // explicit campaign
 }
 
+var epMessagesIncomingCustomChannel = register(endpoint{name: "Messages.IncomingCustomChannel", method: http.MethodPost, route: "/incoming-custom-channel-message", shape: flat, result: []string{"messageId"}})
+
 // IncomingCustomChannel hands an inbound custom-channel message to DM Champ,
 // which queues it for the AI agent, and returns the queued message's id. An
 // answer without that id is an *APIError matching ErrInvalidResponse.
 //
 // API: POST /incoming-custom-channel-message
-func (s *MessagesService) IncomingCustomChannel(ctx context.Context, msg *CustomChannelMessage) (string, error) {
+func (s *MessagesService) IncomingCustomChannel(ctx context.Context, msg *CustomChannelMessage, opts ...CallOption) (string, error) {
 	if msg == nil {
 		return "", invalid("message", "must not be nil")
 	}
@@ -49,7 +53,7 @@ func (s *MessagesService) IncomingCustomChannel(ctx context.Context, msg *Custom
 	}
 	body := *msg
 	body.MessageType = cmp.Or(body.MessageType, "text")
-	out, err := do[queuedMessage](ctx, s.client, &request{method: http.MethodPost, path: "/incoming-custom-channel-message", body: body}, flat)
+	out, err := callJSON[queuedMessage](ctx, s.client, epMessagesIncomingCustomChannel, &request{body: body}, opts)
 	if err != nil {
 		return "", err
 	}
@@ -63,9 +67,14 @@ type queuedMessage struct {
 
 var errNoMessageID = errors.New("no messageId in the answer")
 
-func (q *queuedMessage) UnmarshalJSON(b []byte) error {
+func (q *queuedMessage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain queuedMessage
-	if err := json.Unmarshal(b, (*plain)(q)); err != nil {
+	if err := jsonv2.Unmarshal(b, (*plain)(q), opts); err != nil {
 		return err
 	}
 	if q.MessageID == "" {
@@ -73,3 +82,6 @@ func (q *queuedMessage) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (q *queuedMessage) UnmarshalJSON(b []byte) error { return unmarshal(b, q) }

@@ -1,8 +1,10 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -77,7 +79,12 @@ func (r MessageRole) valid() bool {
 // mean absent.
 type flexTime struct{ t *time.Time }
 
-func (f *flexTime) UnmarshalJSON(b []byte) error {
+func (f *flexTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	f.t = nil
 	b = bytes.TrimSpace(b)
 	switch {
@@ -85,7 +92,7 @@ func (f *flexTime) UnmarshalJSON(b []byte) error {
 		return nil
 	case len(b) > 0 && b[0] == '"':
 		var t time.Time
-		if err := t.UnmarshalJSON(b); err != nil {
+		if err := jsonv2.Unmarshal(b, &t, opts); err != nil {
 			return err
 		}
 		f.t = &t
@@ -96,7 +103,7 @@ func (f *flexTime) UnmarshalJSON(b []byte) error {
 			Seconds2     *int64 `json:"seconds"`
 			Nanoseconds2 int64  `json:"nanos"`
 		}
-		if err := json.Unmarshal(b, &ts); err != nil {
+		if err := jsonv2.Unmarshal(b, &ts, opts); err != nil {
 			return err
 		}
 		switch {

@@ -1,8 +1,6 @@
 package dmchamp
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -19,7 +17,7 @@ type Option func(*config) error
 // It is the only credential agency-only endpoints accept.
 func WithAPIKey(key string) Option {
 	return func(c *config) error {
-		if err := checkSecret("API key", key); err != nil {
+		if err := checkSecret("WithAPIKey", key); err != nil {
 			return err
 		}
 		c.apiKey = key
@@ -31,7 +29,7 @@ func WithAPIKey(key string) Option {
 // the userId query parameter. Agency-only endpoints do not accept it.
 func WithUserID(id string) Option {
 	return func(c *config) error {
-		if err := checkSecret("user ID", id); err != nil {
+		if err := checkSecret("WithUserID", id); err != nil {
 			return err
 		}
 		c.userID = id
@@ -43,7 +41,7 @@ func WithUserID(id string) Option {
 // example to point the client at a test server.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := parseBaseURL("base URL", rawURL)
+		u, err := parseBaseURL("WithBaseURL", rawURL)
 		if err != nil {
 			return err
 		}
@@ -57,7 +55,7 @@ func WithBaseURL(rawURL string) Option {
 // separate server: without this option its methods return a *ValidationError.
 func WithSessionsBaseURL(rawURL string) Option {
 	return func(c *config) error {
-		u, err := parseBaseURL("Session API base URL", rawURL)
+		u, err := parseBaseURL("WithSessionsBaseURL", rawURL)
 		if err != nil {
 			return err
 		}
@@ -70,7 +68,7 @@ func WithSessionsBaseURL(rawURL string) Option {
 // <token>" to the Session API host only. Pass the bare token.
 func WithSessionsToken(token string) Option {
 	return func(c *config) error {
-		if err := checkSecret("Session API token", token); err != nil {
+		if err := checkSecret("WithSessionsToken", token); err != nil {
 			return err
 		}
 		c.sessionsToken = token
@@ -78,14 +76,16 @@ func WithSessionsToken(token string) Option {
 	}
 }
 
-// WithHTTPClient sets the HTTP client used for each attempt. The SDK works on
-// a shallow copy and wraps its transport to add credentials; the caller's
-// client is not modified. A nil Transport means http.DefaultTransport; a zero
-// Timeout means DefaultTimeout, unless WithTimeout says otherwise.
+// WithHTTPClient sets the HTTP client whose Transport, CheckRedirect and Jar
+// each attempt uses; the caller's client is not modified. The SDK adds
+// credentials beneath its own middleware, on top of that Transport. A nil
+// Transport means http.DefaultTransport, as it is when the call is made
+// (httpmock.Activate replaces it). The client's Timeout, when set and
+// WithTimeout is not, is the per-attempt timeout.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("dmchamp: WithHTTPClient: client must not be nil")
+			return invalid("WithHTTPClient", "client must not be nil")
 		}
 		c.httpClient = hc
 		return nil
@@ -97,7 +97,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
 		if strings.TrimSpace(product) == "" || strings.ContainsFunc(product, unicode.IsControl) {
-			return errors.New("dmchamp: WithUserAgent: product must be non-empty printable text")
+			return invalid("WithUserAgent", "product must be non-empty printable text")
 		}
 		c.userAgentSuffix = product
 		return nil
@@ -110,7 +110,7 @@ func WithUserAgent(product string) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return fmt.Errorf("dmchamp: WithTimeout: %v is negative", d)
+			return invalid("WithTimeout", "%v is negative", d)
 		}
 		c.timeout, c.timeoutSet = d, true
 		return nil
@@ -122,7 +122,7 @@ func WithTimeout(d time.Duration) Option {
 func WithRetryMax(n int) Option {
 	return func(c *config) error {
 		if n < 0 {
-			return fmt.Errorf("dmchamp: WithRetryMax: %d is negative", n)
+			return invalid("WithRetryMax", "%d is negative", n)
 		}
 		c.retryMax = n
 		return nil
@@ -135,7 +135,7 @@ func WithRetryMax(n int) Option {
 func WithRetryWait(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min < 0 || max < min {
-			return fmt.Errorf("dmchamp: WithRetryWait: need 0 <= min <= max, got %v and %v", min, max)
+			return invalid("WithRetryWait", "need 0 <= min <= max, got %v and %v", min, max)
 		}
 		c.retryWaitMin, c.retryWaitMax = min, max
 		return nil
@@ -148,7 +148,7 @@ func WithRetryWait(min, max time.Duration) Option {
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
-			return fmt.Errorf("dmchamp: WithMaxRetryAfter: %v is negative", d)
+			return invalid("WithMaxRetryAfter", "%v is negative", d)
 		}
 		c.maxRetryAfter = d
 		return nil
@@ -166,45 +166,62 @@ func WithRetryNonIdempotent() Option {
 	}
 }
 
+// WithMaxResponseSize sets the largest answer the client reads, in bytes
+// (default DefaultMaxResponseSize), whether it is decoded whole, decoded as
+// it streams in, or read by the caller (ChatExports.RecentText,
+// Agency.UsageExport). A larger answer is an *APIError matching
+// ErrInvalidResponse, and its connection is closed rather than read to the
+// end.
+func WithMaxResponseSize(n int64) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return invalid("WithMaxResponseSize", "must be at least 1 byte, got %d", n)
+		}
+		c.maxResponseSize = n
+		return nil
+	}
+}
+
 // WithLogger sets a logger for request metadata: method, host, path, attempt,
 // status, duration and retry waits, at Debug level (retries at Info). Query
 // strings, headers and bodies are never logged.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("dmchamp: WithLogger: logger must not be nil")
+			return invalid("WithLogger", "logger must not be nil")
 		}
 		c.logger = l
 		return nil
 	}
 }
 
-func checkSecret(what, v string) error {
+func checkSecret(option, v string) error {
 	if v == "" {
-		return fmt.Errorf("dmchamp: %s must not be empty", what)
+		return invalid(option, "must not be empty")
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 		// The value itself is not printed: it is a credential.
-		return fmt.Errorf("dmchamp: %s contains white space or control characters", what)
+		return invalid(option, "contains white space or control characters")
 	}
 	return nil
 }
 
-func parseBaseURL(what, raw string) (*url.URL, error) {
+func parseBaseURL(option, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("dmchamp: %s is not a valid URL", what)
+		return nil, invalid(option, "not a valid URL")
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, fmt.Errorf("dmchamp: %s must be an http or https URL", what)
+		return nil, invalid(option, "must be an http or https URL")
 	case u.Host == "":
-		return nil, fmt.Errorf("dmchamp: %s has no host", what)
+		return nil, invalid(option, "has no host")
 	case u.User != nil:
-		return nil, fmt.Errorf("dmchamp: %s must not carry user info: use the credential options", what)
+		return nil, invalid(option, "must not carry user info: use the credential options")
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("dmchamp: %s must not have a query or fragment", what)
+		return nil, invalid(option, "must not have a query or fragment")
 	}
+	u.Scheme = strings.ToLower(u.Scheme)
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = strings.TrimSuffix(u.RawPath, "/")
 	return u, nil

@@ -1,6 +1,9 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -10,6 +13,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,21 +39,18 @@ type OTP struct {
 	ExpiresIn time.Duration // until the next code, at most 30 s
 }
 
+var epOTPGenerate = register(endpoint{name: "OTP.Generate", method: http.MethodGet, route: "/otp/generate", auth: authNone, shape: flat})
+
 // Generate returns the current code of a base32 TOTP secret, as computed by
 // DM Champ. The secret is sent normalized: upper case, without spaces,
 // hyphens or padding.
 //
 // API: GET /otp/generate
-func (s *OTPService) Generate(ctx context.Context, secret string) (*OTP, error) {
+func (s *OTPService) Generate(ctx context.Context, secret string, opts ...CallOption) (*OTP, error) {
 	if _, err := totpKey(secret); err != nil {
 		return nil, err
 	}
-	return do[OTP](ctx, s.client, &request{
-		method:      http.MethodGet,
-		path:        "/otp/generate",
-		secretQuery: url.Values{"secret": {normalizeSecret(secret)}},
-		public:      true,
-	}, flat)
+	return callJSON[OTP](ctx, s.client, epOTPGenerate, &request{secret: url.Values{"secret": {normalizeSecret(secret)}}}, opts)
 }
 
 // TOTP computes the code of a base32 TOTP secret at a given time, locally,
@@ -121,22 +122,37 @@ func (o OTP) MarshalJSON() ([]byte, error) {
 	}{o.Code, o.ExpiresIn.Seconds()})
 }
 
-// UnmarshalJSON reads {"current_otp": "123456", "expires_in": 15}.
-func (o *OTP) UnmarshalJSON(b []byte) error {
-	var aux struct {
-		Code      string      `json:"current_otp"`
-		ExpiresIn json.Number `json:"expires_in"`
+// UnmarshalJSONFrom reads {"current_otp": "123456", "expires_in": 15}.
+func (o *OTP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
 	}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	opts := dec.Options()
+	var aux struct {
+		Code      string         `json:"current_otp"`
+		ExpiresIn jsontext.Value `json:"expires_in"`
+	}
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	if aux.Code == "" || strings.Trim(aux.Code, "0123456789") != "" {
 		return fmt.Errorf("dmchamp: current_otp is missing or not digits")
 	}
-	secs, err := aux.ExpiresIn.Float64()
-	if aux.ExpiresIn != "" && (err != nil || secs < 0 || secs > totpStep) {
-		return fmt.Errorf("dmchamp: expires_in %q is not 0 to %d seconds", aux.ExpiresIn, totpStep)
+	var secs float64
+	switch k := aux.ExpiresIn.Kind(); {
+	case len(aux.ExpiresIn) == 0 || k == 'n':
+	case k != '0' && k != '"':
+		return fmt.Errorf("dmchamp: expires_in is not a number")
+	default:
+		raw := strings.Trim(string(aux.ExpiresIn), `"`)
+		if secs, err = strconv.ParseFloat(raw, 64); err != nil || !(secs >= 0 && secs <= totpStep) {
+			return fmt.Errorf("dmchamp: expires_in %.20q is not 0 to %d seconds", raw, totpStep)
+		}
 	}
 	*o = OTP{Code: aux.Code, ExpiresIn: time.Duration(secs * float64(time.Second))}
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (o *OTP) UnmarshalJSON(b []byte) error { return unmarshal(b, o) }

@@ -239,7 +239,7 @@ func TestOTPGenerate(t *testing.T) {
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  withKey(url.Values{"secret": {otpSecret}}),
+		query:  url.Values{"secret": {otpSecret}},
 		header: noAuth,
 	}, reply(t, 200, "otp/generate.json"))
 
@@ -264,12 +264,13 @@ func TestOTPGenerateWithoutCredentials(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
+// The OTP endpoint needs no credential: the client's is not sent.
 func TestOTPGenerateWithUserID(t *testing.T) {
 	c, mt := setupBare(t, WithUserID(testUserID))
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}, "userId": {testUserID}},
+		query:  url.Values{"secret": {otpSecret}},
 		header: noAuth,
 	}, reply(t, 200, "otp/generate.json"))
 
@@ -298,7 +299,7 @@ func TestOTPGenerateBadRequest(t *testing.T) {
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  withKey(url.Values{"secret": {otpSecret}}),
+		query:  url.Values{"secret": {otpSecret}},
 	}, reply(t, 400, "otp/error_400.json"))
 
 	got, err := c.OTP.Generate(t.Context(), otpSecret)
@@ -321,7 +322,7 @@ func TestOTPGenerateServerErrorRetried(t *testing.T) {
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  withKey(url.Values{"secret": {otpSecret}}),
+		query:  url.Values{"secret": {otpSecret}},
 	}, reply(t, 500, "otp/error_500.json"))
 
 	_, err := c.OTP.Generate(t.Context(), otpSecret)
@@ -340,7 +341,7 @@ func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  withKey(url.Values{"secret": {otpSecret}}),
+		query:  url.Values{"secret": {otpSecret}},
 	}, reply(t, 500, "otp/error_500.json").Then(reply(t, 200, "otp/generate.json")))
 
 	got, err := c.OTP.Generate(t.Context(), otpSecret)
@@ -365,7 +366,7 @@ func TestOTPGenerateInvalidResponse(t *testing.T) {
 			expect(t, mt, want{
 				method: http.MethodGet,
 				url:    otpURL,
-				query:  withKey(url.Values{"secret": {otpSecret}}),
+				query:  url.Values{"secret": {otpSecret}},
 			}, jsonReply(200, body))
 
 			got, err := c.OTP.Generate(t.Context(), otpSecret)
@@ -385,7 +386,7 @@ func TestOTPGenerateFailureOn200(t *testing.T) {
 	expect(t, mt, want{
 		method: http.MethodGet,
 		url:    otpURL,
-		query:  withKey(url.Values{"secret": {otpSecret}}),
+		query:  url.Values{"secret": {otpSecret}},
 	}, jsonReply(200, `{"success":false,"message":"Error generating OTP"}`))
 
 	_, err := c.OTP.Generate(t.Context(), otpSecret)
@@ -474,7 +475,7 @@ func TestOTPGenerateNoSecretLeak(t *testing.T) {
 				expect(t, mt, want{
 					method: http.MethodGet,
 					url:    otpURL,
-					query:  withKey(url.Values{"secret": {sent}}),
+					query:  url.Values{"secret": {sent}},
 				}, m.respond(t, sent))
 
 				got, err := c.OTP.Generate(t.Context(), secret)

@@ -74,7 +74,7 @@ func TestNoCredentialLeaks(t *testing.T) {
 		{name: "decoding error quoting the body", prepare: onRecent(jsonReply(200,
 			`{"success":true,"data":{"sessions":[{"start_date_time":"`+echo+`"}]}}`)), call: recent, echoed: true},
 		{name: "context deadline during backoff", prepare: onRecent(jsonReply(503, echoJSON)), call: func(ctx context.Context, c *Client) error {
-			c.http.RetryWaitMin, c.http.RetryWaitMax = time.Hour, time.Hour
+			c.retryWaitMin, c.retryWaitMax = time.Hour, time.Hour
 			ctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 			defer cancel()
 			return recent(ctx, c)

@@ -1,10 +1,8 @@
 package dmchamp
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -15,24 +13,40 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// checkRetry is the retry policy, called after every attempt.
+// checkRetry is the call's retry policy, go-retryablehttp's CheckRetry,
+// called after every attempt. It also records the attempt's answer: the
+// status, the headers and Retry-After parsed once, and the head of an
+// error body, read once.
 //
 // Idempotent calls (GET, PUT, DELETE) are retried on connection errors and on
 // 429, 500, 502, 503 and 504. POST calls are retried only when the connection
-// was never made, unless WithRetryNonIdempotent is set: the API has no
+// was never made, unless retrying them was asked for: the API has no
 // idempotency keys, so a POST that may have reached the server is not sent
 // again. A Retry-After longer than the client's limit, or than the time left
 // before the context's deadline, ends the call with the server's error.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	cl := callFrom(ctx)
-	if cl != nil {
-		cl.attempts++
+func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	cl.attempts++
+	if resp != nil {
+		cl.record(resp)
 	}
+	retry, checkErr := cl.shouldRetry(ctx, resp, err)
+	if retry || resp == nil || !is2xx(resp.StatusCode) {
+		// Nothing of this attempt is read any more.
+		cl.endAttempt()
+	}
+	return retry, checkErr
+}
+
+func (cl *call) shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
-	mayRetry := cl == nil || cl.idempotent || c.retryNonIdempotent
+	mayRetry := cl.ep.method == http.MethodGet || cl.ep.method == http.MethodHead ||
+		cl.ep.method == http.MethodPut || cl.ep.method == http.MethodDelete || cl.cfg.retryNonIdempotent
 	if err != nil {
+		if errors.Is(err, errCredentialInRedirect) {
+			return false, nil
+		}
 		// A POST may go again only if no server has seen it: the
 		// connection was refused, and no earlier hop (a redirect) answered.
 		if !mayRetry && (!neverConnected(err) || cl.reached) {
@@ -45,44 +59,46 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !mayRetry || !retryableStatus(resp.StatusCode) {
 		return false, nil
 	}
-	if cl != nil && cl.api == sessionAPI && resp.StatusCode == http.StatusInternalServerError && permanentSessionError(resp) {
-		return false, nil
+	if cl.ep.api() == sessionAPI && resp.StatusCode == http.StatusInternalServerError && notFoundMessage(cl.errorBody().message()) {
+		return false, nil // the Session API's permanent 500s
 	}
-	if wait, ok := retryAfter(resp.Header, time.Now()); ok {
-		if wait > c.maxRetryAfter {
+	if cl.hasRetryAfter {
+		if cl.retryAfter > cl.c.maxRetryAfter {
 			return false, nil
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < cl.retryAfter {
 			return false, nil
 		}
 	}
-	bufferBody(resp)
 	return true, nil
 }
 
-// bufferBody keeps the head of a body that is about to be retried in memory
-// and drains and closes the body itself, so that the connection can serve
-// the retry: go-retryablehttp drains only 4 KiB. The head is what the error
-// reports if this was the last attempt.
-func bufferBody(resp *http.Response) {
-	head, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	drainClose(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(head))
+// record keeps what the call needs of an attempt's response. An error
+// body's head is read here, and the body drained and closed, so that the
+// connection can serve a retry: go-retryablehttp drains only 4 KiB.
+func (cl *call) record(resp *http.Response) {
+	cl.status, cl.header = resp.StatusCode, resp.Header
+	cl.retryAfter, cl.hasRetryAfter = retryAfter(resp.Header, time.Now())
+	cl.errBody, cl.errParsed = nil, nil
+	if !is2xx(resp.StatusCode) {
+		cl.errBody = readHead(resp.Body, cl.red.margin())
+		cl.drainClose(resp.Body)
+		resp.Body = http.NoBody
+	}
 }
 
-// permanentSessionError reports whether a Session API 500 is one of its
-// backend's permanent errors, which another attempt would only repeat: a
-// missing document ("Session not found") or a malformed id (Mongoose's "Cast
-// to ObjectId failed"). It puts the body it reads back in place.
-func permanentSessionError(resp *http.Response) bool {
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(b), resp.Body), resp.Body}
-	_, msg, _ := parseErrorBody(b)
-	return notFoundMessage(msg) || strings.HasPrefix(strings.ToLower(msg), "cast to objectid failed")
+// errorBody returns the last error body, parsed once.
+func (cl *call) errorBody() *errorBody {
+	if cl.errParsed == nil {
+		cl.errParsed = parseErrorBody(cl.errBody)
+		if cl.errParsed == nil {
+			cl.errParsed = &errorBody{}
+		}
+	}
+	return cl.errParsed
 }
+
+func is2xx(status int) bool { return status >= 200 && status <= 299 }
 
 func retryableStatus(status int) bool {
 	switch status {
@@ -100,15 +116,22 @@ func neverConnected(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// backoff returns the wait before the next attempt: the server's Retry-After
-// when it sent one (checkRetry has bounded it), else d = lo·2^attempt,
-// capped at hi, plus up to half of d of random jitter, still capped at hi.
-func (c *Client) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil {
-		if wait, ok := retryAfter(resp.Header, time.Now()); ok {
-			return wait
-		}
+// backoff is go-retryablehttp's Backoff: the wait before the next attempt.
+// It is the server's Retry-After when it sent one (checkRetry has bounded
+// it), else d = lo·2^attempt, capped at hi, plus up to half of d of random
+// jitter, still capped at hi.
+func (cl *call) backoff(lo, hi time.Duration, attempt int, _ *http.Response) time.Duration {
+	d := cl.retryAfter
+	if !cl.hasRetryAfter {
+		d = jitteredBackoff(lo, hi, attempt)
 	}
+	if cl.c.wait != nil {
+		return cl.c.wait(d)
+	}
+	return d
+}
+
+func jitteredBackoff(lo, hi time.Duration, attempt int) time.Duration {
 	d := lo
 	for i := 0; i < attempt && d < hi; i++ {
 		if d > hi/2 {

@@ -194,10 +194,9 @@ func TestRetryAfterBeyondDeadlineStops(t *testing.T) {
 func TestContextCancelledDuringBackoff(t *testing.T) {
 	c, mt := setup(t, WithRetryWait(time.Hour, time.Hour))
 	ctx, cancel := context.WithCancel(t.Context())
-	orig := c.http.Backoff
-	c.http.Backoff = func(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
+	c.wait = func(d time.Duration) time.Duration {
 		cancel() // the wait has been decided: cancel while waiting
-		return orig(lo, hi, attempt, resp)
+		return d
 	}
 	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, status(503))
 
@@ -269,23 +268,22 @@ func TestPerAttemptTimeoutExhausted(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	c := &Client{}
 	lo, hi := 100*time.Millisecond, time.Second
 	for attempt, floor := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
 		floor *= time.Millisecond
 		for range 50 {
-			d := c.backoff(lo, hi, attempt, nil)
+			d := jitteredBackoff(lo, hi, attempt)
 			assert.GreaterOrEqual(t, d, floor, "attempt %d: never below lo·2^attempt", attempt)
 			assert.LessOrEqual(t, d, min(floor*3/2, hi), "attempt %d: at most half more, never above hi", attempt)
 		}
 	}
-	assert.Equal(t, hi, c.backoff(lo, hi, 1000, nil), "no overflow on a large attempt count")
+	assert.Equal(t, hi, jitteredBackoff(lo, hi, 1000), "no overflow on a large attempt count")
 	huge := time.Duration(1 << 62)
-	assert.Equal(t, huge, c.backoff(huge/4, huge, 3, nil), "no overflow near the Duration limit")
-	assert.Zero(t, c.backoff(0, 0, 5, nil))
+	assert.Equal(t, huge, jitteredBackoff(huge/4, huge, 3), "no overflow near the Duration limit")
+	assert.Zero(t, jitteredBackoff(0, 0, 5))
 
-	resp := &http.Response{Header: http.Header{"Retry-After": {"3"}}}
-	assert.Equal(t, 3*time.Second, c.backoff(lo, hi, 0, resp), "Retry-After wins over the backoff")
+	cl := &call{c: &Client{}, retryAfter: 3 * time.Second, hasRetryAfter: true}
+	assert.Equal(t, 3*time.Second, cl.backoff(lo, hi, 0, nil), "Retry-After wins over the backoff")
 }
 
 func TestParseRetryAfter(t *testing.T) {

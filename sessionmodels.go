@@ -1,6 +1,9 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"bytes"
 	"cmp"
 	"encoding/json"
@@ -50,16 +53,21 @@ type Ref struct {
 	Object json.RawMessage // the populated object, or nil
 }
 
-// UnmarshalJSON accepts an id string, an object with "_id" (or "id") and
+// UnmarshalJSONFrom accepts an id string, an object with "_id" (or "id") and
 // "name", or null.
-func (r *Ref) UnmarshalJSON(b []byte) error {
+func (r *Ref) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	b = bytes.TrimSpace(b)
 	switch {
 	case string(b) == "null":
 		*r = Ref{}
 	case len(b) > 0 && b[0] == '"':
 		var id string
-		if err := json.Unmarshal(b, &id); err != nil {
+		if err := jsonv2.Unmarshal(b, &id, opts); err != nil {
 			return err
 		}
 		*r = Ref{ID: id}
@@ -69,7 +77,7 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 			AltID string `json:"id"`
 			Name  string `json:"name"`
 		}
-		if err := json.Unmarshal(b, &obj); err != nil {
+		if err := jsonv2.Unmarshal(b, &obj, opts); err != nil {
 			return err
 		}
 		var compact bytes.Buffer
@@ -82,6 +90,9 @@ func (r *Ref) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (r *Ref) UnmarshalJSON(b []byte) error { return unmarshal(b, r) }
 
 // MarshalJSON writes the populated object when there is one, else the id.
 func (r Ref) MarshalJSON() ([]byte, error) {
@@ -130,9 +141,14 @@ func (p *SessionPage) hasMore(skip int) bool {
 	return skip >= 0 && skip < total && len(p.Sessions) < total-skip
 }
 
-// UnmarshalJSON decodes a session: the id from "_id" or "id", and null or ""
+// UnmarshalJSONFrom decodes a session: the id from "_id" or "id", and null or ""
 // timestamps as absent.
-func (s *Session) UnmarshalJSON(b []byte) error {
+func (s *Session) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain Session
 	aux := struct {
 		*plain
@@ -142,7 +158,7 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 		CreatedAt flexTime `json:"createdAt"`
 		UpdatedAt flexTime `json:"updatedAt"`
 	}{plain: (*plain)(s)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	s.ID = cmp.Or(s.ID, aux.AltID)
@@ -151,19 +167,30 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON decodes a message: the id from "_id" or "id", and a null or
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (s *Session) UnmarshalJSON(b []byte) error { return unmarshal(b, s) }
+
+// UnmarshalJSONFrom decodes a message: the id from "_id" or "id", and a null or
 // "" timestamp as zero.
-func (m *SessionMessage) UnmarshalJSON(b []byte) error {
+func (m *SessionMessage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain SessionMessage
 	aux := struct {
 		*plain
 		AltID     string   `json:"id"`
 		Timestamp flexTime `json:"timestamp"`
 	}{plain: (*plain)(m)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	m.ID = cmp.Or(m.ID, aux.AltID)
 	m.Timestamp = aux.Timestamp.value()
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (m *SessionMessage) UnmarshalJSON(b []byte) error { return unmarshal(b, m) }

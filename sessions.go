@@ -3,7 +3,6 @@ package dmchamp
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -39,7 +38,7 @@ type UpdateSessionRequest struct {
 	Status   SessionStatus  `json:"status,omitempty"`   // one of the Session* constants
 	EndTime  *time.Time     `json:"endTime,omitempty"`  // when the session ended
 	Feedback *Feedback      `json:"feedback,omitempty"` // Rating 1 to 5
-	Metadata map[string]any `json:"metadata,omitempty"` // replaces the session's metadata
+	Metadata map[string]any `json:"metadata,omitzero"`  // replaces the session's metadata; an empty map clears it
 }
 
 // ListSessionsOptions filters and pages List and All. Zero fields are not
@@ -55,34 +54,46 @@ type ListSessionsOptions struct {
 	Skip         int           `url:"skip,omitempty"`         // sessions to skip
 }
 
+var (
+	sessionResult = []string{"_id", "id"}
+
+	epSessionsCreate     = register(endpoint{name: "Sessions.Create", method: http.MethodPost, route: "/sessions", auth: authBearer, result: sessionResult})
+	epSessionsGet        = register(endpoint{name: "Sessions.Get", method: http.MethodGet, route: "/sessions/{id}", auth: authBearer})
+	epSessionsUpdate     = register(endpoint{name: "Sessions.Update", method: http.MethodPut, route: "/sessions/{id}", auth: authBearer, result: sessionResult})
+	epSessionsEnd        = register(endpoint{name: "Sessions.End", method: http.MethodPost, route: "/sessions/{id}/end", auth: authBearer, result: sessionResult})
+	epSessionsAddMessage = register(endpoint{name: "Sessions.AddMessage", method: http.MethodPost, route: "/sessions/message", auth: authBearer, result: sessionResult})
+	epSessionsChat       = register(endpoint{name: "Sessions.Chat", method: http.MethodPost, route: "/sessions/chat", auth: authBearer, result: []string{"content", "role"}})
+	epSessionsList       = register(endpoint{name: "Sessions.List", method: http.MethodGet, route: "/sessions", auth: authBearer})
+)
+
 // Create starts a session between a chatbot and a client.
 //
 // API: POST /sessions
-func (s *SessionsService) Create(ctx context.Context, req *CreateSessionRequest) (*Session, error) {
+func (s *SessionsService) Create(ctx context.Context, req *CreateSessionRequest, opts ...CallOption) (*Session, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
 	if err := cmp.Or(required("ChatbotID", req.ChatbotID), required("ClientID", req.ClientID)); err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, "/sessions", nil, req)
+	return callJSON[Session](ctx, s.client, epSessionsCreate, &request{body: req}, opts)
 }
 
 // Get returns a session, with its chatbot and client populated.
 //
 // API: GET /sessions/{id}
-func (s *SessionsService) Get(ctx context.Context, id string) (*Session, error) {
+func (s *SessionsService) Get(ctx context.Context, id string, opts ...CallOption) (*Session, error) {
 	p, err := pathParam("id", id)
 	if err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodGet, "/sessions/"+p, nil, nil)
+	return callJSON[Session](ctx, s.client, epSessionsGet, &request{segments: []string{p}}, opts)
 }
 
 // Update changes a session's title, status, end time, feedback or metadata.
 //
 // API: PUT /sessions/{id}
-func (s *SessionsService) Update(ctx context.Context, id string, req *UpdateSessionRequest) (*Session, error) {
+func (s *SessionsService) Update(ctx context.Context, id string, req *UpdateSessionRequest, opts ...CallOption) (*Session, error) {
 	p, err := pathParam("id", id)
 	if err != nil {
 		return nil, err
@@ -95,26 +106,26 @@ func (s *SessionsService) Update(ctx context.Context, id string, req *UpdateSess
 	case req.Feedback != nil && req.Feedback.Rating != 0 && !(req.Feedback.Rating >= 1 && req.Feedback.Rating <= 5):
 		return nil, invalid("Feedback.Rating", "must be between 1 and 5, got %v", req.Feedback.Rating)
 	}
-	return s.do(ctx, http.MethodPut, "/sessions/"+p, nil, req)
+	return callJSON[Session](ctx, s.client, epSessionsUpdate, &request{segments: []string{p}, body: req}, opts)
 }
 
 // End ends an active session: the server sets its status to COMPLETED and
 // its end time to now.
 //
 // API: POST /sessions/{id}/end
-func (s *SessionsService) End(ctx context.Context, id string) (*Session, error) {
+func (s *SessionsService) End(ctx context.Context, id string, opts ...CallOption) (*Session, error) {
 	p, err := pathParam("id", id)
 	if err != nil {
 		return nil, err
 	}
-	return s.do(ctx, http.MethodPost, "/sessions/"+p+"/end", nil, nil)
+	return callJSON[Session](ctx, s.client, epSessionsEnd, &request{segments: []string{p}}, opts)
 }
 
 // AddMessage appends a message to an active session and returns the session.
 // msg.Role is required; a zero msg.Timestamp lets the server set it.
 //
 // API: POST /sessions/message?sessionId={sessionID}
-func (s *SessionsService) AddMessage(ctx context.Context, sessionID string, msg *SessionMessage) (*Session, error) {
+func (s *SessionsService) AddMessage(ctx context.Context, sessionID string, msg *SessionMessage, opts ...CallOption) (*Session, error) {
 	q, err := sessionQuery(sessionID)
 	if err != nil {
 		return nil, err
@@ -133,7 +144,7 @@ func (s *SessionsService) AddMessage(ctx context.Context, sessionID string, msg 
 	body := struct {
 		Message wireMessage `json:"message"`
 	}{wireMessage{msg.Role, msg.Content, msg.Timestamp}}
-	return s.do(ctx, http.MethodPost, "/sessions/message", q, body)
+	return callJSON[Session](ctx, s.client, epSessionsAddMessage, &request{query: q, body: body}, opts)
 }
 
 // Chat sends the user's text to the session's chatbot and returns the
@@ -142,7 +153,7 @@ func (s *SessionsService) AddMessage(ctx context.Context, sessionID string, msg 
 // must leave it time. Chat does not store the user's message: Ask does both.
 //
 // API: POST /sessions/chat?sessionId={sessionID}
-func (s *SessionsService) Chat(ctx context.Context, sessionID, content string) (*SessionMessage, error) {
+func (s *SessionsService) Chat(ctx context.Context, sessionID, content string, opts ...CallOption) (*SessionMessage, error) {
 	q, err := sessionQuery(sessionID)
 	if err != nil {
 		return nil, err
@@ -150,23 +161,41 @@ func (s *SessionsService) Chat(ctx context.Context, sessionID, content string) (
 	body := struct {
 		Content string `json:"content"`
 	}{content}
-	return do[SessionMessage](ctx, s.client, &request{
-		api: sessionAPI, method: http.MethodPost, path: "/sessions/chat", query: q, body: body,
-	}, inData)
+	return callJSON[SessionMessage](ctx, s.client, epSessionsChat, &request{query: q, body: body}, opts)
 }
+
+// AskError is the error of Ask: which step failed, and whether the user's
+// message is stored in the session. It wraps that step's error, so
+// errors.Is and errors.As see through it.
+type AskError struct {
+	Stored bool  // AddMessage succeeded: the message is stored, the reply is missing
+	Err    error // the error of AddMessage (Stored false) or of Chat (Stored true)
+}
+
+// Error describes the failed step.
+func (e *AskError) Error() string {
+	if e.Stored {
+		return e.Err.Error() + " (the user message was stored)"
+	}
+	return e.Err.Error()
+}
+
+// Unwrap returns the failed step's error.
+func (e *AskError) Unwrap() error { return e.Err }
 
 // Ask stores the user's message with AddMessage, then asks for the
 // assistant's reply with Chat, as the Session API's own web client does.
-// Neither call is retried once it may have reached the server. If Chat fails,
-// the user's message is already stored: the error says so and wraps Chat's
-// error.
-func (s *SessionsService) Ask(ctx context.Context, sessionID, content string) (*SessionMessage, error) {
-	if _, err := s.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser, Content: content}); err != nil {
-		return nil, err
+// Neither call is retried once it may have reached the server. An error is
+// an *AskError saying whether the message was stored: when AddMessage timed
+// out after reaching the server, it may be stored even though Stored is
+// false. The options apply to both calls.
+func (s *SessionsService) Ask(ctx context.Context, sessionID, content string, opts ...CallOption) (*SessionMessage, error) {
+	if _, err := s.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser, Content: content}, opts...); err != nil {
+		return nil, &AskError{Err: err}
 	}
-	reply, err := s.Chat(ctx, sessionID, content)
+	reply, err := s.Chat(ctx, sessionID, content, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%w (the user message was stored)", err)
+		return nil, &AskError{Stored: true, Err: err}
 	}
 	return reply, nil
 }
@@ -174,7 +203,7 @@ func (s *SessionsService) Ask(ctx context.Context, sessionID, content string) (*
 // List returns one page of sessions, with chatbots and clients populated.
 //
 // API: GET /sessions
-func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (*SessionPage, error) {
+func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions, callOpts ...CallOption) (*SessionPage, error) {
 	var o ListSessionsOptions
 	if opts != nil {
 		o = *opts
@@ -193,9 +222,7 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (
 	if err != nil {
 		return nil, err
 	}
-	page, err := do[SessionPage](ctx, s.client, &request{
-		api: sessionAPI, method: http.MethodGet, path: "/sessions", query: q,
-	}, inData)
+	page, err := callJSON[SessionPage](ctx, s.client, epSessionsList, &request{query: q}, callOpts)
 	if err != nil {
 		return nil, err
 	}
@@ -209,7 +236,7 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions) (
 // stops after the last page, on an empty page, or when the server answers
 // the same page again (a server that ignores skip). An error is yielded once,
 // and ends the iteration.
-func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) iter.Seq2[*Session, error] {
+func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions, callOpts ...CallOption) iter.Seq2[*Session, error] {
 	var start ListSessionsOptions
 	if opts != nil {
 		start = *opts
@@ -218,7 +245,7 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) it
 		o := start
 		var prevFirst *Session
 		for {
-			page, err := s.List(ctx, &o)
+			page, err := s.List(ctx, &o, callOpts...)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -243,12 +270,6 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions) it
 			o.Skip = next
 		}
 	}
-}
-
-func (s *SessionsService) do(ctx context.Context, method, path string, q url.Values, body any) (*Session, error) {
-	return do[Session](ctx, s.client, &request{
-		api: sessionAPI, method: method, path: path, query: q, body: body,
-	}, inData)
 }
 
 func sessionQuery(sessionID string) (url.Values, error) {

@@ -610,7 +610,7 @@ func TestSessionsErrors(t *testing.T) {
 				assert.JSONEq(t, tc.details, string(apiErr.Details))
 			}
 			if tc.name == "cast error as 500" {
-				assert.NotErrorIs(t, err, ErrNotFound)
+				assert.ErrorIs(t, err, ErrNotFound, "an id that cannot exist is not found")
 				assert.Contains(t, apiErr.Message, "Cast to ObjectId failed")
 			}
 			if tc.name == "express html 404" {

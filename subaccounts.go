@@ -1,9 +1,11 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"cmp"
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
@@ -87,26 +89,30 @@ type CreditsAdded struct {
 	NewBalance   int    `json:"new_balance"`    // the balance after the grant
 }
 
+var (
+	epSubAccountsGet        = register(endpoint{name: "SubAccounts.Get", method: http.MethodGet, route: "/subaccounts", auth: authKeyOnly, notFoundByMessage: true})
+	epSubAccountsCreate     = register(endpoint{name: "SubAccounts.Create", method: http.MethodPost, route: "/subaccounts", auth: authKeyOnly, result: []string{"uid", "email"}})
+	epSubAccountsDelete     = register(endpoint{name: "SubAccounts.Delete", method: http.MethodDelete, route: "/subaccounts", auth: authKeyOnly, shape: flat, result: confirmation})
+	epSubAccountsAddCredits = register(endpoint{name: "SubAccounts.AddCredits", method: http.MethodPost, route: "/subaccounts/credits", auth: authKeyOnly, shape: flat, result: []string{"sub_account_id", "credits_added", "new_balance"}})
+)
+
 // Get returns the sub-account with this email. The API answers an unknown
 // email with HTTP 404, or with HTTP 200 and "success": false and a message
 // saying it was not found: errors.Is(err, ErrNotFound) holds for both.
 //
 // API: GET /subaccounts
-func (s *SubAccountsService) Get(ctx context.Context, email string) (*SubAccount, error) {
+func (s *SubAccountsService) Get(ctx context.Context, email string, opts ...CallOption) (*SubAccount, error) {
 	if err := checkEmail("email", email); err != nil {
 		return nil, err
 	}
-	return do[SubAccount](ctx, s.client, &request{
-		method: http.MethodGet, path: "/subaccounts", query: url.Values{"email": {email}}, apiKeyOnly: true,
-		notFoundByMessage: true,
-	}, inData)
+	return callJSON[SubAccount](ctx, s.client, epSubAccountsGet, &request{query: url.Values{"email": {email}}}, opts)
 }
 
 // Create creates a sub-account; the answer carries its UID and a temporary
 // password. The API answers 400 when the agency lacks the credits to grant.
 //
 // API: POST /subaccounts
-func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRequest) (*SubAccount, error) {
+func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRequest, opts ...CallOption) (*SubAccount, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -122,9 +128,7 @@ func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRe
 	case req.UsageLimits.Credits < 0:
 		return nil, invalid("UsageLimits.Credits", "must not be negative, got %d", req.UsageLimits.Credits)
 	}
-	return do[SubAccount](ctx, s.client, &request{
-		method: http.MethodPost, path: "/subaccounts", body: req, apiKeyOnly: true,
-	}, inData)
+	return callJSON[SubAccount](ctx, s.client, epSubAccountsCreate, &request{body: req}, opts)
 }
 
 // Delete deletes the sub-account with this email and returns the server's
@@ -132,13 +136,11 @@ func (s *SubAccountsService) Create(ctx context.Context, req *CreateSubAccountRe
 // first attempt have deleted it, the retry answers ErrNotFound.
 //
 // API: DELETE /subaccounts
-func (s *SubAccountsService) Delete(ctx context.Context, email string) (string, error) {
+func (s *SubAccountsService) Delete(ctx context.Context, email string, opts ...CallOption) (string, error) {
 	if err := checkEmail("email", email); err != nil {
 		return "", err
 	}
-	return message(ctx, s.client, &request{
-		method: http.MethodDelete, path: "/subaccounts", query: url.Values{"email": {email}}, apiKeyOnly: true,
-	})
+	return message(ctx, s.client, epSubAccountsDelete, &request{query: url.Values{"email": {email}}}, opts)
 }
 
 // AddCredits grants credits to a sub-account. This endpoint is not in the
@@ -146,7 +148,7 @@ func (s *SubAccountsService) Delete(ctx context.Context, email string) (string, 
 // sub-account auto-recharge), so its answer is decoded as they read it.
 //
 // API: POST /subaccounts/credits
-func (s *SubAccountsService) AddCredits(ctx context.Context, req *AddCreditsRequest) (*CreditsAdded, error) {
+func (s *SubAccountsService) AddCredits(ctx context.Context, req *AddCreditsRequest, opts ...CallOption) (*CreditsAdded, error) {
 	if req == nil {
 		return nil, invalid("request", "must not be nil")
 	}
@@ -156,21 +158,27 @@ func (s *SubAccountsService) AddCredits(ctx context.Context, req *AddCreditsRequ
 	if req.Amount < 1 {
 		return nil, invalid("Amount", "must be at least 1, got %d", req.Amount)
 	}
-	return do[CreditsAdded](ctx, s.client, &request{
-		method: http.MethodPost, path: "/subaccounts/credits", body: req, apiKeyOnly: true,
-	}, flat)
+	return callJSON[CreditsAdded](ctx, s.client, epSubAccountsAddCredits, &request{body: req}, opts)
 }
 
-// UnmarshalJSON accepts a lenient last_reset_date.
-func (u *UsageLimits) UnmarshalJSON(b []byte) error {
+// UnmarshalJSONFrom accepts a lenient last_reset_date.
+func (u *UsageLimits) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain UsageLimits
 	aux := struct {
 		*plain
 		LastResetDate flexTime `json:"last_reset_date"`
 	}{plain: (*plain)(u)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	u.LastResetDate = aux.LastResetDate.t
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (u *UsageLimits) UnmarshalJSON(b []byte) error { return unmarshal(b, u) }

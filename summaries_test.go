@@ -76,17 +76,23 @@ func TestSummariesGenerateWithUserID(t *testing.T) {
 }
 
 func TestSummariesGenerateEmptyAnswer(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"phoneNumber":"+34612345678"}`,
-	}, httpmock.NewStringResponder(200, ""))
+	for status, ok := range map[int]bool{204: true, 200: false} {
+		c, mt := setup(t)
+		expect(t, mt, want{
+			method: http.MethodPost,
+			url:    summariesURL,
+			query:  withKey(nil),
+			body:   `{"phoneNumber":"+34612345678"}`,
+		}, httpmock.NewStringResponder(status, ""))
 
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
-	require.NoError(t, err, "an empty 2xx body is accepted")
-	assert.Empty(t, got)
+		got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+		if ok {
+			require.NoError(t, err, "204 No Content confirms")
+		} else {
+			require.ErrorIs(t, err, ErrInvalidResponse, "an empty 200 confirms nothing")
+		}
+		assert.Empty(t, got)
+	}
 }
 
 func TestSummariesGenerateFailureOn200(t *testing.T) {

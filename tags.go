@@ -18,11 +18,16 @@ type AssignTagRequest struct {
 	Email       string `url:"email,omitempty"`       // the contact's email address
 }
 
+var (
+	epTagsList   = register(endpoint{name: "Tags.List", method: http.MethodGet, route: "/tags", shape: bare})
+	epTagsAssign = register(endpoint{name: "Tags.Assign", method: http.MethodPost, route: "/tags", shape: flat, result: confirmation})
+)
+
 // List returns every tag of the account.
 //
 // API: GET /tags
-func (s *TagsService) List(ctx context.Context) ([]Tag, error) {
-	tags, err := do[[]Tag](ctx, s.client, &request{method: http.MethodGet, path: "/tags"}, bare)
+func (s *TagsService) List(ctx context.Context, opts ...CallOption) ([]Tag, error) {
+	tags, err := callJSON[[]Tag](ctx, s.client, epTagsList, &request{}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +39,7 @@ func (s *TagsService) List(ctx context.Context) ([]Tag, error) {
 // query string.
 //
 // API: POST /tags
-func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest) (string, error) {
+func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest, opts ...CallOption) (string, error) {
 	if req == nil {
 		return "", invalid("request", "must not be nil")
 	}
@@ -48,5 +53,5 @@ func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest) (string
 	if err != nil {
 		return "", err
 	}
-	return message(ctx, s.client, &request{method: http.MethodPost, path: "/tags", query: q})
+	return message(ctx, s.client, epTagsAssign, &request{query: q}, opts)
 }

@@ -2,6 +2,7 @@ package dmchamp
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -9,171 +10,240 @@ import (
 	"time"
 )
 
-// api names the server a request is for.
-type api uint8
-
-const (
-	dmChampAPI api = iota
-	sessionAPI
-)
-
-func (a api) String() string {
-	if a == sessionAPI {
-		return "sessions"
+// A call is the transport of its own attempts (the http.Client that
+// go-retryablehttp drives for it has the call as its Transport), so every
+// request it sends passes through RoundTrip, redirects included:
+//
+//	sanitize (a redirect's URL may echo a credential) → middleware →
+//	authorize (the credential, for the API's own origin only) → transport
+//
+// The URLs go-retryablehttp and http.Client handle, put into errors, or
+// hand to middleware never carry a credential.
+func (cl *call) RoundTrip(req *http.Request) (*http.Response, error) {
+	redirect := cl.hop > 0
+	if cl.attemptCtx == nil {
+		cl.beginAttempt(req.Context())
 	}
-	return "dmchamp"
-}
-
-// call is the state of one SDK call, shared through the request context by
-// the transport (each attempt) and the retry policy (between attempts).
-// Attempts run one after the other, so it needs no locking.
-type call struct {
-	api               api
-	notFoundByMessage bool // see request.notFoundByMessage
-	method            string
-	path              string // escaped URL path, for errors and logs
-	idempotent        bool
-	secretQuery       url.Values // credentials of this call (e.g. an OTP secret), added by the transport
-	attempts          int        // attempts completed
-	reached           bool       // a server answered: a POST must not be sent again
-	lastEnd           time.Time  // when the previous attempt's response or error arrived
-}
-
-type callKey struct{}
-
-func callFrom(ctx context.Context) *call {
-	cl, _ := ctx.Value(callKey{}).(*call)
-	return cl
-}
-
-// transport sits beneath the retry layer: the URLs go-retryablehttp handles,
-// logs and puts into errors never carry a credential. It adds the DM Champ
-// query credential only on requests to the DM Champ origin, and removes the
-// Session API's Authorization header (which send sets: go-retryablehttp
-// never shows headers) from requests to any other origin than the Session
-// API's, so a redirect to another host never receives either.
-type transport struct {
-	base   http.RoundTripper
-	client *Client
-}
-
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	cl := callFrom(req.Context())
-	out := req
-	if cl != nil {
-		out = t.authorize(req, cl)
-	}
-	logging := t.client.logger != nil
-	var start time.Time
-	if logging {
-		start = time.Now()
-	}
-	resp, err := t.base.RoundTrip(out)
-	if resp != nil {
-		// http.Transport points resp.Request at the request it was given:
-		// the credential-bearing copy. Hand back the caller's request.
-		resp.Request = req
-		if cl != nil {
-			cl.reached = true // even a redirect: the server may have acted
+	cl.hop++
+	if redirect {
+		var err error
+		if req, err = cl.sanitize(req); err != nil {
+			return nil, err
 		}
 	}
-	if logging {
-		t.log(req, cl, resp, err, start)
+	if len(cl.c.middleware) == 0 {
+		return cl.sendHop(cl.authorize(req.WithContext(cl.attemptCtx), true), req)
+	}
+	info := &CallInfo{
+		API: cl.ep.api().String(), Method: cl.ep.method, Route: cl.route(),
+		Attempt: cl.attempts + 1, Resends: cl.resends,
+	}
+	return cl.next(0)(req.WithContext(context.WithValue(cl.attemptCtx, callInfoKey{}, info)))
+}
+
+// next returns the chain from the i-th middleware down.
+func (cl *call) next(i int) func(*http.Request) (*http.Response, error) {
+	if i == len(cl.c.middleware) {
+		return func(r *http.Request) (*http.Response, error) {
+			return cl.sendHop(cl.authorize(r, false), r)
+		}
+	}
+	return func(r *http.Request) (*http.Response, error) {
+		return cl.c.middleware[i](r, cl.next(i+1))
+	}
+}
+
+// beginAttempt starts an attempt: its context carries the per-attempt
+// deadline, for the request, its redirects and the reading of the answer.
+func (cl *call) beginAttempt(parent context.Context) {
+	if cl.cfg.timeout > 0 {
+		cl.attemptCtx, cl.cancel = context.WithTimeout(parent, cl.cfg.timeout)
+	} else {
+		cl.attemptCtx, cl.cancel = context.WithCancel(parent)
+	}
+}
+
+// endAttempt releases the attempt's context. Any body still open on it is
+// cut off.
+func (cl *call) endAttempt() {
+	if cl.cancel != nil {
+		cl.cancel()
+		cl.cancel, cl.attemptCtx = nil, nil
+	}
+	cl.hop = 0
+}
+
+// sendHop sends one request and returns what the transport answered, with
+// resp.Request pointing at the credential-free request it was asked for.
+func (cl *call) sendHop(out, asked *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := cl.c.roundTripper().RoundTrip(out)
+	cl.resends++
+	if resp != nil {
+		resp.Request = asked
+		cl.reached = true // even a redirect: the server may have acted
+	}
+	if cl.c.logger != nil {
+		cl.log(asked, resp, err, start)
 	}
 	// A transport may name the URL it was given, credential included.
-	return resp, t.client.redactFor(cl).error(err)
+	return resp, cl.red.error(err)
 }
 
-// authorize returns a copy of req carrying the credentials that belong to
-// its origin, or req itself when none do. The copy shares what it does not
-// change with req, which RoundTrip must not modify.
-func (t *transport) authorize(req *http.Request, cl *call) *http.Request {
-	c := t.client
+// authorize returns r with the credentials that belong to its origin: the
+// query credential and the call's secrets for the DM Champ origin, the
+// bearer token for the Session API origin. owned says that r is a copy the
+// call made, which may be changed; otherwise r is copied first.
+func (cl *call) authorize(r *http.Request, owned bool) *http.Request {
+	c := cl.c
+	switch cl.ep.auth {
+	case authKeyOrUser, authKeyOnly, authNone:
+		q := ""
+		if cl.ep.auth != authNone {
+			q = c.creds.query
+		}
+		if cl.secret != "" {
+			q = joinQuery(q, cl.secret)
+		}
+		if q == "" || !sameOrigin(r.URL, c.dmchamp.url) {
+			return r
+		}
+		if !owned {
+			r = r.Clone(r.Context())
+		} else {
+			u := *r.URL
+			r.URL = &u
+		}
+		r.URL.RawQuery = joinQuery(r.URL.RawQuery, q)
+	case authBearer:
+		if c.creds.bearer == nil || c.sessions.url == nil || !sameOrigin(r.URL, c.sessions.url) {
+			return r
+		}
+		if !owned {
+			r = r.Clone(r.Context())
+		} else {
+			r.Header = r.Header.Clone()
+		}
+		r.Header["Authorization"] = c.creds.bearer
+	}
+	return r
+}
+
+func joinQuery(a, b string) string {
 	switch {
-	case cl.api == dmChampAPI && sameOrigin(req.URL, c.baseURL):
-		if c.creds.queryName == "" && len(cl.secretQuery) == 0 {
-			return req
-		}
-		q := req.URL.RawQuery
-		if c.creds.queryName != "" {
-			q = appendQuery(q, c.creds.queryName, c.creds.queryValue)
-		}
-		for k, vs := range cl.secretQuery {
-			for _, v := range vs {
-				q = appendQuery(q, k, v)
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "&" + b
+}
+
+var errCredentialInRedirect = errors.New("refused a redirect to another origin whose URL holds a credential")
+
+// sanitize returns a redirect's request without credentials: query
+// parameters named as a credential (apiKey, userId, the call's secrets) or
+// whose value holds one, and any Authorization header. A redirect to
+// another origin whose URL still holds a credential (in its path, say) is
+// refused.
+func (cl *call) sanitize(req *http.Request) (*http.Request, error) {
+	out := req
+	if req.URL.RawQuery != "" {
+		q, err := url.ParseQuery(req.URL.RawQuery)
+		changed := err != nil // an unparsable query is dropped
+		for k, vs := range q {
+			if cl.credentialParam(k) || cl.red.String(strings.Join(vs, "&")) != strings.Join(vs, "&") {
+				delete(q, k)
+				changed = true
 			}
 		}
-		u := *req.URL
-		u.RawQuery = q
-		out := *req
-		out.URL = &u
-		return &out
-	case req.Header.Get("Authorization") != "" && (cl.api != sessionAPI || !sameOrigin(req.URL, c.sessionsBaseURL)):
-		out := *req
-		out.Header = req.Header.Clone()
-		out.Header.Del("Authorization")
-		return &out
-	}
-	return req
-}
-
-// appendQuery adds key=value to an encoded query string.
-func appendQuery(q, key, value string) string {
-	if q != "" {
-		q += "&"
-	}
-	return q + url.QueryEscape(key) + "=" + url.QueryEscape(value)
-}
-
-// log records one attempt: at Debug level, or Info for a retry. Only
-// metadata is logged: no query string, header or body.
-func (t *transport) log(req *http.Request, cl *call, resp *http.Response, err error, start time.Time) {
-	end := time.Now()
-	l := t.client.logger
-	level, msg := slog.LevelDebug, "dmchamp: http attempt"
-	var attrs []slog.Attr
-	if cl != nil {
-		if cl.attempts > 0 {
-			level, msg = slog.LevelInfo, "dmchamp: http retry"
-			attrs = append(attrs, slog.Duration("waited", start.Sub(cl.lastEnd)))
+		if changed {
+			out = req.Clone(req.Context())
+			out.URL.RawQuery = q.Encode()
 		}
-		cl.lastEnd = end
-		attrs = append(attrs, slog.String("api", cl.api.String()), slog.Int("attempt", cl.attempts+1))
 	}
+	if _, ok := req.Header["Authorization"]; ok {
+		if out == req {
+			out = req.Clone(req.Context())
+		}
+		out.Header.Del("Authorization")
+	}
+	if !sameOrigin(out.URL, cl.c.dmchamp.url) && (cl.c.sessions.url == nil || !sameOrigin(out.URL, cl.c.sessions.url)) {
+		if s := out.URL.String(); cl.red.String(s) != s {
+			return nil, errCredentialInRedirect
+		}
+	}
+	return out, nil
+}
+
+// credentialParam reports whether a query parameter name is a credential's.
+func (cl *call) credentialParam(name string) bool {
+	if strings.EqualFold(name, "apiKey") || strings.EqualFold(name, "userId") {
+		return true
+	}
+	for _, n := range cl.secretNames {
+		if strings.EqualFold(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// log records one request: at Debug level, or Info for a retry. Only
+// metadata is logged: no query string, header value or body, and the path
+// with any credential replaced.
+func (cl *call) log(req *http.Request, resp *http.Response, err error, start time.Time) {
+	end := time.Now()
+	level, msg := slog.LevelDebug, "dmchamp: http attempt"
+	attrs := make([]slog.Attr, 0, 10)
+	if cl.attempts > 0 && cl.hop == 1 {
+		level, msg = slog.LevelInfo, "dmchamp: http retry"
+		attrs = append(attrs, slog.Duration("waited", start.Sub(cl.lastEnd)))
+	}
+	cl.lastEnd = end
+	l := cl.c.logger
 	if !l.Enabled(req.Context(), level) {
 		return
 	}
 	attrs = append(attrs,
+		slog.String("api", cl.ep.api().String()),
+		slog.Int("attempt", cl.attempts+1),
 		slog.String("method", req.Method),
 		slog.String("host", req.URL.Host),
-		slog.String("path", req.URL.EscapedPath()),
+		slog.String("path", cl.red.String(req.URL.EscapedPath())),
 		slog.Duration("duration", end.Sub(start)),
 	)
+	if cl.hop > 1 {
+		attrs = append(attrs, slog.Int("redirect", cl.hop-1))
+	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", t.client.redactFor(cl).String(err.Error())))
+		attrs = append(attrs, slog.String("error", cl.red.String(err.Error())))
 	} else {
 		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-		if ra := resp.Header.Get("Retry-After"); ra != "" {
-			attrs = append(attrs, slog.String("retry_after", ra))
+		if wait, ok := retryAfter(resp.Header, end); ok {
+			attrs = append(attrs, slog.Duration("retry_after", wait))
 		}
 	}
 	l.LogAttrs(req.Context(), level, msg, attrs...)
 }
 
-// sameOrigin reports whether u has the scheme and host of base.
+// sameOrigin reports whether u has the origin of base: scheme, host and
+// port, a missing port being the scheme's default.
 func sameOrigin(u, base *url.URL) bool {
-	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
+	return strings.EqualFold(u.Scheme, base.Scheme) &&
+		strings.EqualFold(u.Hostname(), base.Hostname()) &&
+		portOf(u) == portOf(base)
 }
 
-// redactFor returns the redactor for a call: the client's secrets plus the
-// call's own.
-func (c *Client) redactFor(cl *call) *redactor {
-	if cl == nil || len(cl.secretQuery) == 0 {
-		return c.redact
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
 	}
-	var vals []string
-	for _, vs := range cl.secretQuery {
-		vals = append(vals, vs...)
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
 	}
-	return c.redact.with(vals...)
+	return ""
 }

@@ -2,8 +2,11 @@ package dmchamp
 
 import (
 	"net/mail"
+	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/google/go-querystring/query"
 )
 
 var (
@@ -63,4 +66,28 @@ func checkLimit(limit int) error {
 		return invalid("Limit", "must be at least 1 (or 0 for the server's default), got %d", limit)
 	}
 	return nil
+}
+
+// pathParam escapes one path segment, rejecting values that would change the
+// path's meaning.
+func pathParam(name, v string) (string, error) {
+	switch {
+	case strings.TrimSpace(v) == "":
+		return "", invalid(name, "must not be empty")
+	case v == "." || v == "..":
+		return "", invalid(name, "%q is not a valid path segment", v)
+	}
+	return url.PathEscape(v), nil
+}
+
+// values encodes an options struct into query parameters; nil is none.
+func values[T any](opts *T) (url.Values, error) {
+	if opts == nil {
+		return nil, nil
+	}
+	v, err := query.Values(opts)
+	if err != nil {
+		return nil, invalid("options", "%v", err)
+	}
+	return v, nil
 }

@@ -1,8 +1,10 @@
 package dmchamp
 
 import (
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -38,11 +40,17 @@ type WhatsAppWebResult struct {
 	CreditsUsed  int      `json:"creditsUsed"`  // 1 per call
 }
 
+var (
+	epWhatsAppTemplatesList = register(endpoint{name: "WhatsAppTemplates.List", method: http.MethodGet, route: "/whatsapp-templates"})
+	epWhatsAppTemplatesSend = register(endpoint{name: "WhatsAppTemplates.Send", method: http.MethodPost, route: "/whatsapp-templates/send", shape: flat, result: []string{"success", "data", "message"}})
+	epWhatsAppWebSend       = register(endpoint{name: "WhatsAppWeb.Send", method: http.MethodPost, route: "/whatsapp-web/send", shape: flat, result: []string{"contactId", "messagesSent", "messageIds", "totalChunks"}})
+)
+
 // List returns the account's WhatsApp templates.
 //
 // API: GET /whatsapp-templates
-func (s *WhatsAppTemplatesService) List(ctx context.Context) ([]WhatsAppTemplate, error) {
-	list, err := do[[]WhatsAppTemplate](ctx, s.client, &request{method: http.MethodGet, path: "/whatsapp-templates"}, inData)
+func (s *WhatsAppTemplatesService) List(ctx context.Context, opts ...CallOption) ([]WhatsAppTemplate, error) {
+	list, err := callJSON[[]WhatsAppTemplate](ctx, s.client, epWhatsAppTemplatesList, &request{}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +64,7 @@ func (s *WhatsAppTemplatesService) List(ctx context.Context) ([]WhatsAppTemplate
 // in by DM Champ.
 //
 // API: POST /whatsapp-templates/send
-func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, templateID string) (string, error) {
+func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, templateID string, opts ...CallOption) (string, error) {
 	if err := required("contactID", contactID); err != nil {
 		return "", err
 	}
@@ -67,9 +75,9 @@ func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, template
 		ContactID          string `json:"contactId"`
 		WhatsappTemplateID string `json:"whatsappTemplateId"`
 	}{contactID, templateID}
-	out, err := do[struct {
-		Data json.RawMessage `json:"data"`
-	}](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-templates/send", body: body, emptyOK: true}, flat)
+	out, err := callJSON[struct {
+		Data jsontext.Value `json:"data"`
+	}](ctx, s.client, epWhatsAppTemplatesSend, &request{body: body}, opts)
 	if err != nil {
 		return "", err
 	}
@@ -83,7 +91,7 @@ func (s *WhatsAppTemplatesService) Send(ctx context.Context, contactID, template
 // ErrPaymentRequired.
 //
 // API: POST /whatsapp-web/send
-func (s *WhatsAppWebService) Send(ctx context.Context, phoneNumber, text string) (*WhatsAppWebResult, error) {
+func (s *WhatsAppWebService) Send(ctx context.Context, phoneNumber, text string, opts ...CallOption) (*WhatsAppWebResult, error) {
 	if err := checkE164("phoneNumber", phoneNumber); err != nil {
 		return nil, err
 	}
@@ -94,19 +102,27 @@ func (s *WhatsAppWebService) Send(ctx context.Context, phoneNumber, text string)
 		PhoneNumber string `json:"phoneNumber"`
 		Message     string `json:"message"`
 	}{phoneNumber, text}
-	return do[WhatsAppWebResult](ctx, s.client, &request{method: http.MethodPost, path: "/whatsapp-web/send", body: body}, flat)
+	return callJSON[WhatsAppWebResult](ctx, s.client, epWhatsAppWebSend, &request{body: body}, opts)
 }
 
-// UnmarshalJSON accepts a lenient createdAt.
-func (t *WhatsAppTemplate) UnmarshalJSON(b []byte) error {
+// UnmarshalJSONFrom accepts a lenient createdAt.
+func (t *WhatsAppTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	b, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	opts := dec.Options()
 	type plain WhatsAppTemplate
 	aux := struct {
 		*plain
 		CreatedAt flexTime `json:"createdAt"`
 	}{plain: (*plain)(t)}
-	if err := json.Unmarshal(b, &aux); err != nil {
+	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
 		return err
 	}
 	t.CreatedAt = aux.CreatedAt.t
 	return nil
 }
+
+// UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
+func (t *WhatsAppTemplate) UnmarshalJSON(b []byte) error { return unmarshal(b, t) }

@@ -226,7 +226,7 @@ func TestWhatsAppTemplatesSendWithoutConfirmationText(t *testing.T) {
 	// The server said it sent the template: no text for it is no failure,
 	// or a caller would send the template again.
 	for _, body := range []string{string(fixture(t, "whatsapp/templates_send_no_data.json")), `{"success":true,"data":null}`,
-		`{"success":true,"data":{"messageSid":"SM8f2c"}}`, ``} {
+		`{"success":true,"data":{"messageSid":"SM8f2c"}}`} {
 		c, mt := setup(t)
 		expect(t, mt, want{method: http.MethodPost, url: waTemplateSendURL, query: withKey(nil),
 			body: `{"contactId":"` + waContactID + `","whatsappTemplateId":"` + waTemplateID + `"}`},

@@ -143,7 +143,7 @@ func TestContactsUpdateListsAndTags(t *testing.T) {
 	id := created.ContactID
 
 	msg, err := c.Contacts.Update(ctx, id, &dmchamp.UpdateContactRequest{
-		LastName: "Vogel-Braun", Email: "lena.vb@example.de", IsBotActive: dmchamp.Ptr(false), DoNotDisturb: dmchamp.Ptr(true),
+		LastName: dmchamp.Ptr("Vogel-Braun"), Email: dmchamp.Ptr("lena.vb@example.de"), IsBotActive: dmchamp.Ptr(false), DoNotDisturb: dmchamp.Ptr(true),
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "Contact updated successfully", msg)
@@ -155,7 +155,7 @@ func TestContactsUpdateListsAndTags(t *testing.T) {
 	assert.True(t, got.Contact.DoNotDisturb)
 	_, err = c.Contacts.Get(ctx, &dmchamp.GetContactOptions{Email: "lena@example.de"})
 	assert.ErrorIs(t, err, dmchamp.ErrNotFound, "the old email is gone")
-	_, err = c.Contacts.Update(ctx, "no-such-contact", &dmchamp.UpdateContactRequest{FirstName: "X"})
+	_, err = c.Contacts.Update(ctx, "no-such-contact", &dmchamp.UpdateContactRequest{FirstName: dmchamp.Ptr("X")})
 	assert.ErrorIs(t, err, dmchamp.ErrNotFound)
 
 	listID := srv.AddList("Spring leads")

@@ -702,7 +702,7 @@ func TestUsage(t *testing.T) {
 		{args: []string{"chat", "create", "--chatbot", "x"}, code: 2, stderr: []string{"--chatbot and --client are required"}},
 		{args: []string{"chat", "list", "--status", "done"}, code: 2, stderr: []string{"--status must be ACTIVE"}},
 		{args: []string{"--timeout", "-1s", "sessions", "recent"}, code: 2, stderr: []string{"--timeout must not be negative"}},
-		{args: []string{"sessions", "recent", "--base-url", "ftp://example.com"}, code: 2, stderr: []string{"base URL must be an http or https URL"}},
+		{args: []string{"sessions", "recent", "--base-url", "ftp://example.com"}, code: 2, stderr: []string{"WithBaseURL: must be an http or https URL"}},
 	} {
 		r := runCLI(t, env, "", tc.args...)
 		if r.code != tc.code {
