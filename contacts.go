@@ -198,6 +198,65 @@ func (s *ContactsService) AddToList(ctx context.Context, contactID, listID strin
 	return message(ctx, s.client, epContactsAddToList, &request{body: body}, opts)
 }
 
+// Ensure returns the contact with req.PhoneNumber, creating it from req if
+// there is none; the bool reports whether it was created. A creation that
+// loses a race to another creator (ErrConflict) returns the existing
+// contact. The contact returned is the server's when Get answers with it;
+// otherwise, and for a contact just created, it holds the id and the fields
+// of req (the server adds defaults such as "Unknown" names). The options
+// apply to every call made.
+//
+// API: GET /contacts, then POST /contacts if needed
+func (s *ContactsService) Ensure(ctx context.Context, req *CreateContactRequest, opts ...CallOption) (*Contact, bool, error) {
+	if req == nil {
+		return nil, false, invalid("request", "must not be nil")
+	}
+	if err := checkPhone("PhoneNumber", req.PhoneNumber); err != nil {
+		return nil, false, err
+	}
+	found, err := s.Get(ctx, &GetContactOptions{PhoneNumber: req.PhoneNumber}, opts...)
+	switch {
+	case err == nil:
+		return found.contact(req), false, nil
+	case !errors.Is(err, ErrNotFound):
+		return nil, false, err
+	}
+	created, err := s.Create(ctx, req, opts...)
+	if err == nil {
+		return (&ContactLookup{ContactID: created.ContactID}).contact(req), true, nil
+	}
+	if !errors.Is(err, ErrConflict) {
+		return nil, false, err
+	}
+	// Created meanwhile by someone else: the existing contact wins.
+	if found, err = s.Get(ctx, &GetContactOptions{PhoneNumber: req.PhoneNumber}, opts...); err != nil {
+		return nil, false, err
+	}
+	return found.contact(req), false, nil
+}
+
+// contact returns the contact looked up, or one made of its id and req.
+func (l *ContactLookup) contact(req *CreateContactRequest) *Contact {
+	if l.Contact != nil {
+		c := *l.Contact
+		c.ID = cmp.Or(c.ID, l.ContactID)
+		return &c
+	}
+	c := &Contact{
+		ID: l.ContactID, PhoneNumber: req.PhoneNumber, FirstName: req.FirstName, LastName: req.LastName,
+		Email: req.Email, Channel: req.Channel, InstagramID: req.InstagramID, ExternalID: req.ExternalID,
+		CustomChannel: req.CustomChannel, ChatWidgetID: req.ChatWidgetID, CurrentCampaign: req.CurrentCampaign,
+		IsBotActive: req.IsBotActive == nil || *req.IsBotActive,
+	}
+	if req.DoNotDisturb != nil {
+		c.DoNotDisturb = *req.DoNotDisturb
+	}
+	if req.IsChatWindowOpen != nil {
+		c.IsChatWindowOpen = *req.IsChatWindowOpen
+	}
+	return c
+}
+
 // Tags returns the tags of a contact.
 //
 // API: GET /contacts/tags/{contactId}

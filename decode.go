@@ -89,6 +89,9 @@ func decodeTime(dec *jsontext.Decoder, t *time.Time) error {
 	default:
 		return fmt.Errorf("JSON %s is not a timestamp", kindName(val.Kind()))
 	}
+	if raw := val[1 : len(val)-1]; bytes.IndexByte(raw, '\\') < 0 && t.UnmarshalText(raw) == nil {
+		return nil // the common form, parsed without a copy
+	}
 	s, err := jsontext.AppendUnquote(nil, val)
 	if err != nil {
 		return err
