@@ -36,7 +36,7 @@ var errNotObject = errors.New("not an object")
 // positive timeout it also sets a read deadline on the connection, so a
 // client that stalls mid-body is cut off; the deadline is lifted once the
 // body is read, so it does not cancel the request while it is handled.
-func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Duration) ([]byte, error) {
+func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Duration) (_ []byte, err error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -49,9 +49,15 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Du
 		if timeout > 0 {
 			rc := http.NewResponseController(w)
 			// A writer that cannot set deadlines (ErrNotSupported) leaves
-			// the server's ReadTimeout as the only bound.
+			// the server's ReadTimeout as the only bound. The deadline is
+			// kept after a failed read: the server would otherwise wait for
+			// the rest of the body before answering.
 			if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
-				defer rc.SetReadDeadline(time.Time{})
+				defer func() {
+					if err == nil {
+						rc.SetReadDeadline(time.Time{})
+					}
+				}()
 			}
 		}
 	}
@@ -61,6 +67,9 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Du
 	case errors.As(err, &tooLarge), err == nil && int64(len(b)) > max:
 		return nil, fmt.Errorf("%w: the limit is %d bytes", ErrTooLarge, max)
 	case errors.Is(err, os.ErrDeadlineExceeded):
+		if w != nil {
+			w.Header().Set("Connection", "close")
+		}
 		return nil, fmt.Errorf("%w: %w", ErrTimeout, err)
 	case err != nil:
 		return nil, fmt.Errorf("webhook: reading the body: %w", err)

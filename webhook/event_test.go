@@ -253,8 +253,8 @@ func TestEventAccessorsTolerateOddValues(t *testing.T) {
 
 func TestEventMessageDirection(t *testing.T) {
 	for body, want := range map[string]string{
-		`{"event":"message.received"}`:                           "inbound",
-		`{"event":"message.sent"}`:                               "outbound",
+		`{"event":"message.received"}`:                            "inbound",
+		`{"event":"message.sent"}`:                                "outbound",
 		`{"event":"new_message","data":{"direction":"Outgoing"}}`: "outbound",
 		`{"event":"new_message","data":{"direction":"sent"}}`:     "outbound",
 		`{"event":"message.sent","direction":"incoming"}`:         "inbound",

@@ -3,8 +3,8 @@ package webhook
 import (
 	"encoding/json"
 	"maps"
-	"slices"
 	"net/url"
+	"slices"
 	"strings"
 )
 

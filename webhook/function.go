@@ -40,8 +40,9 @@ type FunctionCall struct {
 // read from a "system" object (in the body, as a JSON string in the query
 // string, or as system[...] keys).
 type System struct {
-	// Contact is "system.contact" (an object, or a bare contact id), with
-	// the flat contact fields of the block (see Contact).
+	// Contact is "system.contact" (an object, or a bare contact id),
+	// completed by the flat contact fields of the block (see Contact): its
+	// Channel is the block's when the contact names none.
 	Contact Contact
 	// Channel is "system.channel".
 	Channel string
