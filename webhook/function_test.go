@@ -268,3 +268,14 @@ func TestFunctionHandlerRequests(t *testing.T) {
 		})
 	}
 }
+
+func TestParseFunctionCallVerifies(t *testing.T) {
+	body := []byte(`{"orderNumber":"A-1"}`)
+	if _, err := webhook.ParseFunctionCall(post(body, "sha256=00"), webhook.HMACSHA256(testSecret)); !errors.Is(err, webhook.ErrSignature) {
+		t.Errorf("err = %v, want ErrSignature", err)
+	}
+	call, err := webhook.ParseFunctionCall(post(body, webhook.Sign(testSecret, body)), webhook.HMACSHA256(testSecret))
+	if err != nil || call.Param("orderNumber") != "A-1" || !bytes.Equal(call.Raw, body) {
+		t.Errorf("call %+v, err %v", call, err)
+	}
+}

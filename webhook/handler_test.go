@@ -562,3 +562,20 @@ func TestConstructorsPanicOnMisuse(t *testing.T) {
 		})
 	}
 }
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errors.New("connection reset by peer") }
+
+func TestHandlerBodyReadError(t *testing.T) {
+	rec := newRecorder()
+	h := newHandler(t, rec.fn)
+	r := httptest.NewRequest(http.MethodPost, "/hook", failingReader{})
+	if w := serve(h, r); w.Code != http.StatusBadRequest || w.Body.String() != "body could not be read\n" {
+		t.Errorf("got %d %q", w.Code, w.Body)
+	}
+	if _, err := webhook.Parse(httptest.NewRequest(http.MethodPost, "/hook", failingReader{}), webhook.Unverified()); err == nil ||
+		!strings.Contains(err.Error(), "connection reset by peer") {
+		t.Errorf("Parse: err = %v", err)
+	}
+}

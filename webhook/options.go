@@ -107,8 +107,9 @@ func WithAsync(n int) Option {
 }
 
 // WithQueueSize sets how many deliveries WithAsync holds waiting for a
-// worker (default 64 per worker). Handler and ChannelHandler. n must be
-// at least 1.
+// worker (default 64 per worker). Each holds its body, so the queue takes
+// at most n times WithMaxBody of memory. Handler and ChannelHandler. n
+// must be at least 1.
 func WithQueueSize(n int) Option {
 	check(n >= 1, "WithQueueSize(%d): the queue must hold at least one delivery", n)
 	return func(c *config) { c.queue = n }
