@@ -34,9 +34,11 @@ var errNotObject = errors.New("not an object")
 
 // readBody reads r's body, at most max bytes. With a ResponseWriter and a
 // positive timeout it also sets a read deadline on the connection, so a
-// client that stalls mid-body is cut off; the deadline is lifted once the
-// body is read, so it does not cancel the request while it is handled.
-func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Duration) (_ []byte, err error) {
+// client that stalls mid-body is cut off. net/http lifts the deadline once
+// the body is read to its end, so it does not cancel the request while it
+// is handled; after a failed read it stays, and the server does not wait
+// for the rest of the body before answering.
+func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Duration) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil, nil
 	}
@@ -47,18 +49,9 @@ func readBody(w http.ResponseWriter, r *http.Request, max int64, timeout time.Du
 	if w != nil {
 		body = http.MaxBytesReader(w, r.Body, max)
 		if timeout > 0 {
-			rc := http.NewResponseController(w)
 			// A writer that cannot set deadlines (ErrNotSupported) leaves
-			// the server's ReadTimeout as the only bound. The deadline is
-			// kept after a failed read: the server would otherwise wait for
-			// the rest of the body before answering.
-			if rc.SetReadDeadline(time.Now().Add(timeout)) == nil {
-				defer func() {
-					if err == nil {
-						rc.SetReadDeadline(time.Time{})
-					}
-				}()
-			}
+			// the server's ReadTimeout as the only bound.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 		}
 	}
 	b, err := io.ReadAll(body)

@@ -91,7 +91,7 @@ func parseChannelReply(body []byte, now time.Time) (*ChannelReply, error) {
 // ChannelHandler returns a handler for the replies DM Champ pushes to a
 // custom channel. It behaves as Handler does (methods, size cap, status
 // codes, WithAsync, WithDedup keyed by MessageSID, Shutdown), calling fn
-// with each reply.
+// with each reply. It panics if v or fn is nil.
 func ChannelHandler(v Verifier, fn func(context.Context, *ChannelReply) error, opts ...Option) *Receiver {
 	if fn == nil {
 		panic("webhook: ChannelHandler: nil fn")
