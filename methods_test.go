@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -16,140 +17,144 @@ import (
 var typedMethods = []struct {
 	name   string
 	method string // the HTTP method the call must use
-	call   func(ctx context.Context, c *Client) error
+	call   func(ctx context.Context, c *Client, o ...CallOption) error
 }{
-	{"Contacts.Get", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Get(ctx, &GetContactOptions{PhoneNumber: "+34612345678"})
+	{"Contacts.Get", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Contacts.Get(ctx, &GetContactOptions{PhoneNumber: "+34612345678"}, o...)
 		return err
 	}},
-	{"Contacts.Create", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Create(ctx, &CreateContactRequest{PhoneNumber: "+34612345678"})
+	{"Contacts.Create", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Contacts.Create(ctx, &CreateContactRequest{PhoneNumber: "+34612345678"}, o...)
 		return err
 	}},
-	{"Contacts.Update", http.MethodPut, func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Update(ctx, "aB3dE5fG7hJ9kL1mN2pQ", &UpdateContactRequest{FirstName: Ptr("Maria")})
+	{"Contacts.Update", http.MethodPut, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Contacts.Update(ctx, "aB3dE5fG7hJ9kL1mN2pQ", &UpdateContactRequest{FirstName: Ptr("Maria")}, o...)
 		return err
 	}},
-	{"Contacts.AddToList", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.AddToList(ctx, "aB3dE5fG7hJ9kL1mN2pQ", "Lst8Hq2Wn4Xc6Vb1Mz3K")
+	{"Contacts.AddToList", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Contacts.AddToList(ctx, "aB3dE5fG7hJ9kL1mN2pQ", "Lst8Hq2Wn4Xc6Vb1Mz3K", o...)
 		return err
 	}},
-	{"Contacts.Tags", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Tags(ctx, "aB3dE5fG7hJ9kL1mN2pQ")
+	{"Contacts.Ensure", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, _, err := c.Contacts.Ensure(ctx, &CreateContactRequest{PhoneNumber: "+34612345678"}, o...)
 		return err
 	}},
-	{"Tags.List", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.Tags.List(ctx)
+	{"Contacts.Tags", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Contacts.Tags(ctx, "aB3dE5fG7hJ9kL1mN2pQ", o...)
 		return err
 	}},
-	{"Tags.Assign", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Tags.Assign(ctx, &AssignTagRequest{Tag: "vip", Email: "maria@example.com"})
+	{"Tags.List", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Tags.List(ctx, o...)
 		return err
 	}},
-	{"ChatSessions.Recent", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.ChatSessions.Recent(ctx, &RecentChatSessionsOptions{Hours: 24})
+	{"Tags.Assign", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Tags.Assign(ctx, &AssignTagRequest{Tag: "vip", Email: "maria@example.com"}, o...)
 		return err
 	}},
-	{"ChatSessions.ForContact", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.ChatSessions.ForContact(ctx, "aB3dE5fG7hJ9kL1mN2pQ", nil)
+	{"ChatSessions.Recent", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.ChatSessions.Recent(ctx, &RecentChatSessionsOptions{Hours: 24}, o...)
 		return err
 	}},
-	{"ChatExports.Recent", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24})
+	{"ChatSessions.ForContact", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.ChatSessions.ForContact(ctx, "aB3dE5fG7hJ9kL1mN2pQ", nil, o...)
 		return err
 	}},
-	{"ChatExports.RecentText", http.MethodGet, func(ctx context.Context, c *Client) error {
-		body, err := c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24})
+	{"ChatExports.Recent", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24}, o...)
+		return err
+	}},
+	{"ChatExports.RecentText", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		body, err := c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24}, o...)
 		if err == nil {
 			_, err = io.Copy(io.Discard, body)
 			_ = body.Close()
 		}
 		return err
 	}},
-	{"Summaries.Generate", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Summaries.Generate(ctx, &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
+	{"Summaries.Generate", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Summaries.Generate(ctx, &GenerateSummaryRequest{PhoneNumber: "+34612345678"}, o...)
 		return err
 	}},
-	{"WhatsAppTemplates.List", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.WhatsAppTemplates.List(ctx)
+	{"WhatsAppTemplates.List", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.WhatsAppTemplates.List(ctx, o...)
 		return err
 	}},
-	{"WhatsAppTemplates.Send", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.WhatsAppTemplates.Send(ctx, "aB3dE5fG7hJ9kL1mN2pQ", "tpl_welcome_01")
+	{"WhatsAppTemplates.Send", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.WhatsAppTemplates.Send(ctx, "aB3dE5fG7hJ9kL1mN2pQ", "tpl_welcome_01", o...)
 		return err
 	}},
-	{"WhatsAppWeb.Send", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.WhatsAppWeb.Send(ctx, "+34612345678", "Hola")
+	{"WhatsAppWeb.Send", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.WhatsAppWeb.Send(ctx, "+34612345678", "Hola", o...)
 		return err
 	}},
-	{"Messages.IncomingCustomChannel", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Messages.IncomingCustomChannel(ctx, &CustomChannelMessage{CustomData: CustomChannelData{FromID: "visitor-1"}})
+	{"Messages.IncomingCustomChannel", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Messages.IncomingCustomChannel(ctx, &CustomChannelMessage{CustomData: CustomChannelData{FromID: "visitor-1"}}, o...)
 		return err
 	}},
-	{"SubAccounts.Get", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.SubAccounts.Get(ctx, "ops@acme.example")
+	{"SubAccounts.Get", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.SubAccounts.Get(ctx, "ops@acme.example", o...)
 		return err
 	}},
-	{"SubAccounts.Create", http.MethodPost, func(ctx context.Context, c *Client) error {
+	{"SubAccounts.Create", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
 		_, err := c.SubAccounts.Create(ctx, &CreateSubAccountRequest{
 			Email: "ops@acme.example", FirstName: "Ana", LastName: "Ruiz", UsageLimits: SubAccountLimits{MonthlyCredits: 100},
-		})
+		}, o...)
 		return err
 	}},
-	{"SubAccounts.Delete", http.MethodDelete, func(ctx context.Context, c *Client) error {
-		_, err := c.SubAccounts.Delete(ctx, "ops@acme.example")
+	{"SubAccounts.Delete", http.MethodDelete, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.SubAccounts.Delete(ctx, "ops@acme.example", o...)
 		return err
 	}},
-	{"SubAccounts.AddCredits", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: "ops@acme.example", Amount: 500})
+	{"SubAccounts.AddCredits", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: "ops@acme.example", Amount: 500}, o...)
 		return err
 	}},
-	{"Agency.UsageExport", http.MethodGet, func(ctx context.Context, c *Client) error {
-		for _, err := range c.Agency.UsageExport(ctx, nil) {
+	{"Agency.UsageExport", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		for _, err := range c.Agency.UsageExport(ctx, nil, o...) {
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	}},
-	{"OTP.Generate", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.OTP.Generate(ctx, "JBSWY3DPEHPK3PXP")
+	{"OTP.Generate", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.OTP.Generate(ctx, "JBSWY3DPEHPK3PXP", o...)
 		return err
 	}},
-	{"Sessions.Create", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID})
+	{"Sessions.Create", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID}, o...)
 		return err
 	}},
-	{"Sessions.Get", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Get(ctx, sessionID)
+	{"Sessions.Get", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.Get(ctx, sessionID, o...)
 		return err
 	}},
-	{"Sessions.Update", http.MethodPut, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{Title: Ptr("x")})
+	{"Sessions.Update", http.MethodPut, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{Title: Ptr("x")}, o...)
 		return err
 	}},
-	{"Sessions.End", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.End(ctx, sessionID)
+	{"Sessions.End", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.End(ctx, sessionID, o...)
 		return err
 	}},
-	{"Sessions.AddMessage", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser, Content: "hi"})
+	{"Sessions.AddMessage", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser, Content: "hi"}, o...)
 		return err
 	}},
-	{"Sessions.Chat", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Chat(ctx, sessionID, "hi")
+	{"Sessions.Chat", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.Chat(ctx, sessionID, "hi", o...)
 		return err
 	}},
-	{"Sessions.Ask", http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Ask(ctx, sessionID, "hi")
+	{"Sessions.Ask", http.MethodPost, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.Ask(ctx, sessionID, "hi", o...)
 		return err
 	}},
-	{"Sessions.List", http.MethodGet, func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.List(ctx, nil)
+	{"Sessions.List", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		_, err := c.Sessions.List(ctx, nil, o...)
 		return err
 	}},
-	{"Sessions.All", http.MethodGet, func(ctx context.Context, c *Client) error {
-		for _, err := range c.Sessions.All(ctx, nil) {
+	{"Sessions.All", http.MethodGet, func(ctx context.Context, c *Client, o ...CallOption) error {
+		for _, err := range c.Sessions.All(ctx, nil, o...) {
 			if err != nil {
 				return err
 			}
@@ -207,7 +212,7 @@ func TestEveryTypedMethodHonoursContext(t *testing.T) {
 // but the public OTP endpoint, refuses to send without a credential.
 func TestEveryDMChampMethodNeedsCredential(t *testing.T) {
 	for _, m := range typedMethods {
-		if strings.HasPrefix(m.name, "Sessions.") || m.name == "OTP.Generate" {
+		if a := firstEndpoint(t, m.name).auth; a == authBearer || a == authNone {
 			continue
 		}
 		c, mt := setupBare(t)
@@ -216,5 +221,126 @@ func TestEveryDMChampMethodNeedsCredential(t *testing.T) {
 		require.ErrorAs(t, err, &ve, m.name)
 		assert.Equal(t, "credentials", ve.Field, m.name)
 		assert.Zero(t, mt.GetTotalCallCount(), m.name)
+	}
+}
+
+// firstEndpoint returns the endpoint a row's method calls first.
+func firstEndpoint(t *testing.T, name string) *endpoint {
+	t.Helper()
+	if first, ok := map[string]string{"Contacts.Ensure": "Contacts.Get", "Sessions.Ask": "Sessions.AddMessage", "Sessions.All": "Sessions.List"}[name]; ok {
+		name = first
+	}
+	for _, e := range endpoints {
+		if e.name == name {
+			return e
+		}
+	}
+	t.Fatalf("no endpoint for %s", name)
+	return nil
+}
+
+// TestTableCoversEveryMethod enforces that typedMethods has a row for every
+// exported method of every service, and for every endpoint described.
+func TestTableCoversEveryMethod(t *testing.T) {
+	rows := map[string]bool{}
+	for _, m := range typedMethods {
+		assert.False(t, rows[m.name], "%s twice", m.name)
+		rows[m.name] = true
+	}
+	services := 0
+	ct := reflect.TypeFor[Client]()
+	for i := range ct.NumField() {
+		f := ct.Field(i)
+		if !f.IsExported() || !strings.HasSuffix(f.Type.String(), "Service") {
+			continue
+		}
+		services++
+		for j := range f.Type.NumMethod() {
+			name := f.Name + "." + f.Type.Method(j).Name
+			assert.True(t, rows[name], "%s has no row in typedMethods", name)
+		}
+	}
+	assert.Equal(t, 12, services)
+	for _, e := range endpoints {
+		assert.True(t, rows[e.name], "endpoint %s has no row in typedMethods", e.name)
+	}
+	for _, m := range typedMethods {
+		assert.Equal(t, m.method, firstEndpoint(t, m.name).method, m.name)
+	}
+}
+
+// TestSideEffectsNeedEvidence answers every side-effecting method with a
+// 2xx body that does not show the call succeeded: each is an *APIError
+// matching ErrInvalidResponse, never a zero value with a nil error.
+func TestSideEffectsNeedEvidence(t *testing.T) {
+	for _, m := range typedMethods {
+		ep := firstEndpoint(t, m.name)
+		if !ep.sideEffect() {
+			continue
+		}
+		bodies := []string{``, `null`, `{}`, `[]`, `""`, `true`, `{"success":"yes"}`, `{"success":1}`, `{"Success":true,"Message":"ok"}`}
+		if !ep.confirms() {
+			bodies = append(bodies, `{"success":true}`, `{"success":true,"message":"Done"}`)
+		}
+		if ep.shape == inData {
+			bodies = append(bodies, `{"success":true,"data":{}}`, `{"success":true,"data":{"unrelated":1}}`, `{"success":true,"data":null}`)
+		}
+		for _, body := range bodies {
+			t.Run(m.name+"/"+body, func(t *testing.T) {
+				c, mt := setup(t)
+				mt.RegisterNoResponder(jsonReply(200, body))
+				err := m.call(t.Context(), c)
+				assert.ErrorIs(t, err, ErrInvalidResponse)
+				var ae *APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, 200, ae.StatusCode)
+				assert.Equal(t, 1, mt.GetTotalCallCount())
+			})
+		}
+	}
+}
+
+// TestEveryMethodMapsErrors answers every method with each kind of error
+// and checks the *APIError and the sentinel it matches.
+func TestEveryMethodMapsErrors(t *testing.T) {
+	cases := []struct {
+		status int
+		body   string
+		target error
+		msg    string
+	}{
+		{401, `{"success":false,"error":"Invalid API key"}`, ErrUnauthorized, "Invalid API key"},
+		{402, `{"success":false,"error_code":402,"error":"Insufficient credits"}`, ErrPaymentRequired, "Insufficient credits"},
+		{403, `{"success":false,"message":"Forbidden"}`, ErrForbidden, "Forbidden"},
+		{404, `{"success":false,"error_code":404,"error":"Not found"}`, ErrNotFound, "Not found"},
+		{429, `"Too many requests"`, ErrRateLimited, "Too many requests"},
+		{502, `<html><body>Bad gateway</body></html>`, ErrServer, ""},
+		{200, `{"success":false,"error_code":409,"error":"Already exists"}`, ErrConflict, "Already exists"},
+	}
+	for _, m := range typedMethods {
+		ep := firstEndpoint(t, m.name)
+		for _, tc := range cases {
+			if m.name == "Contacts.Ensure" && tc.target == ErrNotFound {
+				continue // not found: Ensure creates the contact
+			}
+			t.Run(m.name+"/"+http.StatusText(tc.status), func(t *testing.T) {
+				c, mt := setup(t, WithRetryMax(0))
+				mt.RegisterNoResponder(jsonReply(tc.status, tc.body))
+				err := m.call(t.Context(), c)
+				var ae *APIError
+				require.ErrorAs(t, err, &ae)
+				onlySentinel(t, err, tc.target)
+				assert.Equal(t, tc.status, ae.StatusCode)
+				assert.Equal(t, tc.msg, ae.Message)
+				assert.Equal(t, ep.method, ae.Method)
+				base := "/v1"
+				if ep.auth == authBearer {
+					base = "/api"
+				}
+				assert.True(t, strings.HasPrefix(ae.Path, base+strings.Split(ep.route, "{")[0]), ae.Path)
+				assert.Equal(t, tc.body, string(ae.Body))
+				assert.Equal(t, 1, ae.Attempts)
+			})
+		}
 	}
 }
