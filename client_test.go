@@ -304,3 +304,59 @@ func TestCloseIdleConnections(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotPanics(t, c.CloseIdleConnections)
 }
+
+func TestNewClientFromEnv(t *testing.T) {
+	t.Setenv(EnvAPIKey, testAPIKey)
+	t.Setenv(EnvUserID, testUserID)
+	t.Setenv(EnvBaseURL, "https://env.dmchamp.test/v1")
+	t.Setenv(EnvSessionsBaseURL, "https://env-coach.test/api")
+	t.Setenv(EnvSessionsToken, testToken)
+
+	c, err := NewClientFromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, "apiKey", c.creds.queryName, "the API key wins over the user ID")
+	assert.Equal(t, testAPIKey, c.creds.queryValue)
+	assert.Equal(t, "https://env.dmchamp.test/v1", c.dmchamp.url.String())
+	assert.Equal(t, "https://env-coach.test/api", c.sessions.url.String())
+	assert.Equal(t, []string{"Bearer " + testToken}, c.creds.bearer)
+
+	// Explicit options win, a credential option over both variables.
+	c, err = NewClientFromEnv(WithUserID("explicit-user"), WithBaseURL("https://explicit.test/v1"))
+	require.NoError(t, err)
+	assert.Equal(t, "userId", c.creds.queryName)
+	assert.Equal(t, "explicit-user", c.creds.queryValue)
+	assert.Equal(t, "https://explicit.test/v1", c.dmchamp.url.String())
+
+	t.Setenv(EnvAPIKey, "")
+	c, err = NewClientFromEnv()
+	require.NoError(t, err)
+	assert.Equal(t, "userId", c.creds.queryName, "the user ID when no key is set")
+
+	t.Setenv(EnvBaseURL, "ftp://bad")
+	_, err = NewClientFromEnv()
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "WithBaseURL", ve.Field)
+	assert.NotContains(t, err.Error(), testUserID)
+}
+
+// httpmock.Activate, gock and tracing agents replace http.DefaultTransport
+// with something that is not an *http.Transport: the client then uses it as
+// it is.
+func TestNewClientWithReplacedDefaultTransport(t *testing.T) {
+	orig := http.DefaultTransport
+	mt := httpmock.NewMockTransport()
+	http.DefaultTransport = mt
+	t.Cleanup(func() { http.DefaultTransport = orig })
+
+	var c *Client
+	require.NotPanics(t, func() {
+		var err error
+		c, err = NewClient(WithAPIKey(testAPIKey), WithBaseURL(testBaseURL))
+		require.NoError(t, err)
+	})
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, reply(t, 200, "chatsessions/recent.json"))
+	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	require.NoError(t, err)
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "the replaced transport served the call")
+}

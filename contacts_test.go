@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -1052,4 +1053,78 @@ func TestContactLookupJSONRoundTrip(t *testing.T) {
 	b, err = json.Marshal(CreatedContact{ContactID: "x", Message: "ok"})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"contactId":"x","message":"ok"}`, string(b))
+}
+
+func TestContactsEnsure(t *testing.T) {
+	getURL := ctContactsURL
+	phone := url.Values{"phoneNumber": {"+34612345678"}}
+	req := &CreateContactRequest{PhoneNumber: "+34612345678", FirstName: "Maria"}
+
+	t.Run("exists", func(t *testing.T) {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: getURL, query: withKey(phone)}, reply(t, 200, "contacts/get_contact.json"))
+		got, created, err := c.Contacts.Ensure(t.Context(), req)
+		require.NoError(t, err)
+		assert.False(t, created)
+		assert.Equal(t, ctContactID, got.ID)
+		assert.Equal(t, "Maria", got.FirstName)
+		assert.Equal(t, 1, mt.GetTotalCallCount(), "found: nothing created")
+	})
+	t.Run("created", func(t *testing.T) {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: getURL, query: withKey(phone)}, reply(t, 404, "contacts/get_error_404.json"))
+		expect(t, mt, want{method: http.MethodPost, url: getURL, query: withKey(nil),
+			body: `{"phoneNumber":"+34612345678","firstName":"Maria"}`}, reply(t, 200, "contacts/create.json"))
+		got, created, err := c.Contacts.Ensure(t.Context(), req)
+		require.NoError(t, err)
+		assert.True(t, created)
+		assert.Equal(t, &Contact{ID: "Rk2Tw8Yq4Zn6Lp1Vx3Mb", PhoneNumber: "+34612345678", FirstName: "Maria", IsBotActive: true}, got, "the created id and the request's fields")
+	})
+	t.Run("lost the race", func(t *testing.T) {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: getURL, query: withKey(phone)}, httpmock.ResponderFromMultipleResponses([]*http.Response{
+			httpmock.NewStringResponse(404, string(fixture(t, "contacts/get_error_404.json"))),
+			httpmock.NewStringResponse(200, string(fixture(t, "contacts/get_contact.json"))),
+		}))
+		expect(t, mt, want{method: http.MethodPost, url: getURL, query: withKey(nil),
+			body: `{"phoneNumber":"+34612345678","firstName":"Maria"}`}, reply(t, 200, "contacts/create_duplicate_200.json"))
+		got, created, err := c.Contacts.Ensure(t.Context(), req)
+		require.NoError(t, err)
+		assert.False(t, created, "another creator won")
+		assert.Equal(t, ctContactID, got.ID)
+		assert.Equal(t, 3, mt.GetTotalCallCount())
+	})
+	t.Run("other errors", func(t *testing.T) {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: getURL, query: withKey(phone)}, reply(t, 401, "contacts/get_error_401.json"))
+		_, _, err := c.Contacts.Ensure(t.Context(), req)
+		assert.ErrorIs(t, err, ErrUnauthorized)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+		_, _, err = c.Contacts.Ensure(t.Context(), &CreateContactRequest{PhoneNumber: "12"})
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+	})
+}
+
+func TestContactsCreateDuplicateHasExistingID(t *testing.T) {
+	c, mt := setup(t)
+	mt.RegisterResponder(http.MethodPost, ctContactsURL, reply(t, 200, "contacts/create_duplicate_200.json"))
+	_, err := c.Contacts.Create(t.Context(), &CreateContactRequest{PhoneNumber: "+34612345678"})
+	var ae *APIError
+	require.ErrorAs(t, err, &ae)
+	assert.ErrorIs(t, err, ErrConflict)
+	assert.Equal(t, "aB3dE5fG7hJ9kL1mN2pQ", ae.ExistingID)
+
+	mt.RegisterResponder(http.MethodPost, ctContactsURL, reply(t, 409, "contacts/create_duplicate_409.json"))
+	_, err = c.Contacts.Create(t.Context(), &CreateContactRequest{PhoneNumber: "+34612345678"})
+	require.ErrorAs(t, err, &ae)
+	assert.Empty(t, ae.ExistingID, "not sent")
+}
+
+func TestContactsUpdateClearsFields(t *testing.T) {
+	c, mt := setup(t)
+	expect(t, mt, want{method: http.MethodPut, url: ctContactsURL + "/" + ctContactID, query: withKey(nil),
+		body: `{"lastName":"","email":""}`}, reply(t, 200, "contacts/update.json"))
+	_, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{LastName: Ptr(""), Email: Ptr("")})
+	require.NoError(t, err, "an empty value on purpose is sent, not dropped")
 }

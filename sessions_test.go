@@ -320,6 +320,9 @@ func TestSessionsAskFailures(t *testing.T) {
 			body: `{"message":{"role":"user","content":"hi"}}`}, reply(t, 500, "sessions/error_500_not_found.json"))
 		_, err := c.Sessions.Ask(t.Context(), sessionID, "hi")
 		assert.ErrorIs(t, err, ErrNotFound)
+		var askErr *AskError
+		require.ErrorAs(t, err, &askErr)
+		assert.False(t, askErr.Stored)
 		assert.NotContains(t, err.Error(), "stored")
 		assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST answered with 500 is sent once")
 	})
@@ -331,6 +334,9 @@ func TestSessionsAskFailures(t *testing.T) {
 		expect(t, mt, want{method: http.MethodPost, url: testSessionsURL + "/sessions/chat", query: q,
 			body: `{"content":"hi"}`}, jsonReply(502, `{"success":false,"message":"OpenAI request failed"}`))
 		_, err := c.Sessions.Ask(t.Context(), sessionID, "hi")
+		var askErr *AskError
+		require.ErrorAs(t, err, &askErr)
+		assert.True(t, askErr.Stored, "the message is stored, the reply missing")
 		var apiErr *APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, 502, apiErr.StatusCode)
