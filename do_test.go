@@ -206,3 +206,60 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+func TestDoRejectsEscapedDotSegments(t *testing.T) {
+	c, mt := setup(t)
+	for _, path := range []string{"/contacts/%2e%2e/admin", "/a/%2E.", "/a/.%2e/b", "/%2e", "/a/..%2Fb", "/a/x%2F..%2Fy", "/a/%2e%2E%2fadmin"} {
+		err := c.Do(t.Context(), &Request{Method: "GET", Path: path}, nil)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve, path)
+		assert.Equal(t, "Path", ve.Field, path)
+	}
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestDoDecodesTopLevelArrays(t *testing.T) {
+	c, mt := setup(t)
+	mt.RegisterResponder(http.MethodGet, testBaseURL+"/contacts/messages/c1",
+		jsonReply(200, `[{"body":"Hola","direction":"inbound"},{"body":"Hi!","direction":"outbound"}]`))
+	var list []struct {
+		Body      string           `json:"body"`
+		Direction MessageDirection `json:"direction"`
+	}
+	require.NoError(t, c.Do(t.Context(), &Request{Method: "GET", Path: "/contacts/messages/c1"}, &list))
+	require.Len(t, list, 2)
+	assert.Equal(t, DirectionOutbound, list[1].Direction)
+
+	var raw json.RawMessage
+	require.NoError(t, c.Do(t.Context(), &Request{Method: "GET", Path: "/contacts/messages/c1"}, &raw))
+	assert.JSONEq(t, `[{"body":"Hola","direction":"inbound"},{"body":"Hi!","direction":"outbound"}]`, string(raw))
+
+	var wrong map[string]any
+	err := c.Do(t.Context(), &Request{Method: "GET", Path: "/contacts/messages/c1"}, &wrong)
+	assert.ErrorIs(t, err, ErrInvalidResponse, "an array is not an object")
+}
+
+func TestDoRejectsTheClientsCredentialParameter(t *testing.T) {
+	c, mt := setupBare(t, WithUserID(testUserID))
+	err := c.Do(t.Context(), &Request{Method: "GET", Path: "/x", Query: url.Values{"userId": {"other"}}}, nil)
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Query", ve.Field)
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+// Typed methods reject ids that are blank, not only empty.
+func TestBlankIDsAreRefused(t *testing.T) {
+	c, mt := setup(t)
+	for _, id := range []string{" ", "\t", " \n "} {
+		_, err := c.ChatSessions.ForContact(t.Context(), id, nil)
+		var ve *ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, "contactID", ve.Field)
+		_, err = c.Sessions.Get(t.Context(), id)
+		require.ErrorAs(t, err, &ve)
+		_, err = c.Contacts.Tags(t.Context(), id)
+		require.ErrorAs(t, err, &ve)
+	}
+	assert.Zero(t, mt.GetTotalCallCount())
+}

@@ -1,7 +1,9 @@
 package dmchamp
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -166,4 +168,121 @@ func TestRedactor(t *testing.T) {
 	assert.Equal(t, "code for REDACTED", withOTP.String("code for JBSWY3DPEHPK3PXP"))
 	assert.Equal(t, "code for JBSWY3DPEHPK3PXP", r.String("code for JBSWY3DPEHPK3PXP"), "with does not change the original")
 	assert.False(t, strings.Contains(r.String(secret+secret), secret))
+}
+
+// TestRedactEveryEncoding: a secret with characters that JSON, queries and
+// paths escape is found however the server wrote it.
+func TestRedactEveryEncoding(t *testing.T) {
+	secret := `k&y<z>/w"q\%+é`
+	r := newRedactor(secret)
+	jsonForm, _ := json.Marshal(secret) // HTML-escaped: \u0026 \u003c \u003e
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(secret)
+	forms := map[string]string{
+		"raw":                    secret,
+		"query-escaped":          url.QueryEscape(secret),
+		"path-escaped":           url.PathEscape(secret),
+		"lowercase percent":      strings.ToLower(url.QueryEscape(secret)),
+		"JSON, HTML-escaped":     string(jsonForm),
+		"JSON, plain":            strings.TrimSpace(plain.String()),
+		`JSON with \/`:           strings.ReplaceAll(string(jsonForm), "/", `\/`),
+		"JSON, upper-case \\u":   strings.ReplaceAll(string(jsonForm), `\u003c`, `\u003C`),
+		"JSON of a query":        mustJSON(url.QueryEscape(secret)),
+		"every byte \\u-escaped": `"` + uEscape(secret) + `"`,
+	}
+	for name, form := range forms {
+		text := `{"echo":` + form + `,"after":"kept"}`
+		if !strings.HasPrefix(form, `"`) {
+			text = "GET /x?apiKey=" + form + " kept"
+		}
+		got := r.String(text)
+		assert.Contains(t, got, redacted, name)
+		assert.Contains(t, got, "kept", name)
+		assert.NotContains(t, got, "k&y", name)
+		assert.NotContains(t, got, `w\"q`, name)
+		assert.NotContains(t, strings.ToLower(got), "k%26y", name)
+		assert.NotContains(t, got, `k\u0026y`, name)
+	}
+}
+
+func mustJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func uEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0xffff {
+			b.WriteRune(r)
+			continue
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// TestRedactBeforeTruncating: a credential straddling the 64 KiB cut of an
+// error body is replaced before the cut, so no prefix of it is kept.
+func TestRedactBeforeTruncating(t *testing.T) {
+	for _, offset := range []int{1, 4, len(testAPIKey) - 1} {
+		body := strings.Repeat("x", maxErrorBody-offset) + testAPIKey + strings.Repeat("y", 100)
+		c, mt := setup(t)
+		mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery, httpmock.NewStringResponder(400, body))
+		_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+		var ae *APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Len(t, ae.Body, maxErrorBody)
+		tail := string(ae.Body[len(ae.Body)-offset:])
+		assert.False(t, strings.HasPrefix(testAPIKey, tail), "offset %d: the body ends with %q, a prefix of the key", offset, tail)
+		assert.NotContains(t, string(ae.Body), testAPIKey[:4], "offset %d", offset)
+	}
+}
+
+// TestChainHandsOutNoCredential: a decoding error quoting a value that is
+// the key (a *time.ParseError inside the JSON error) is redacted in every
+// error the chain hands out.
+func TestChainHandsOutNoCredential(t *testing.T) {
+	c, mt := setup(t)
+	mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID,
+		jsonReply(200, `{"success":true,"data":{"_id":"x","startTime":"`+testToken+`"}}`))
+	_, err := c.Sessions.Get(t.Context(), sessionID)
+	require.ErrorIs(t, err, ErrInvalidResponse)
+	var pe *time.ParseError
+	assert.False(t, errors.As(err, &pe) && strings.Contains(pe.Error(), testToken), "errors.As hands out no credential")
+	for e := error(err); e != nil; {
+		assert.NotContains(t, e.Error(), testToken)
+		assert.NotContains(t, fmt.Sprintf("%+v", e), testToken)
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			e = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			if next := u.Unwrap(); len(next) > 0 {
+				e = next[0]
+			} else {
+				e = nil
+			}
+		default:
+			e = nil
+		}
+	}
+}
+
+// The Retry-After header is logged only parsed: a value that is not a
+// delay or a date, such as one echoing the key, is not logged at all.
+func TestRetryAfterLoggedParsed(t *testing.T) {
+	var logs logBuffer
+	c, mt := setup(t, WithLogger(debugLogger(&logs)), WithRetryMax(0))
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery,
+		httpmock.NewStringResponder(429, "").HeaderSet(http.Header{"Retry-After": {"1 " + testAPIKey}}))
+	_, _ = c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	assert.NotContains(t, logs.String(), testAPIKey)
+	assert.NotContains(t, logs.String(), "retry_after")
+
+	mt.RegisterResponderWithQuery(http.MethodGet, recentURL, recentQuery,
+		httpmock.NewStringResponder(429, "").HeaderSet(http.Header{"Retry-After": {"7"}}))
+	_, _ = c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 24})
+	assert.Contains(t, logs.String(), `"retry_after":7000000000`)
 }
