@@ -61,8 +61,8 @@ func benchRecent(b *testing.B, a answer, want digest, messages bool) {
 					}
 					return v
 				})
-				b.ReportMetric(float64(peak)/1e6, "peak-MB")
-				b.ReportMetric(float64(decoded)/1e6, "decoded-MB")
+				b.ReportMetric(float64(peak), "peak-B")
+				b.ReportMetric(float64(decoded), "decoded-B")
 				b.ReportMetric(float64(peak)/float64(decoded), "peak/decoded")
 			}
 		})

@@ -39,11 +39,13 @@ func BenchmarkSessionsCreate(b *testing.B) {
 			b.Fatalf("sdk decoded %+v", s)
 		}
 		b.ReportAllocs()
+		conns := srv.conns.Load()
 		for b.Loop() {
 			if _, err := c.Sessions.Create(ctx, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(srv.conns.Load()-conns), "conns")
 	})
 	b.Run("impl=baseline", func(b *testing.B) {
 		hc := httpClient()
@@ -56,10 +58,12 @@ func BenchmarkSessionsCreate(b *testing.B) {
 			b.Fatalf("baseline decoded %+v", s)
 		}
 		b.ReportAllocs()
+		conns := srv.conns.Load()
 		for b.Loop() {
 			if _, err := baselineCreate(ctx, hc, srv.URL, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(srv.conns.Load()-conns), "conns")
 	})
 }
