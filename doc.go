@@ -9,13 +9,15 @@
 //	}
 //	recent, err := c.ChatSessions.Recent(ctx, &dmchamp.RecentChatSessionsOptions{Hours: 24})
 //
-// Every method takes a context first and returns typed values or one of
-// these errors:
+// Every method takes a context first, then its arguments, then optional
+// CallOptions for that call only (WithResponseInto, WithCallTimeout,
+// WithCallRetryMax, WithCallHeader, WithCallRetryNonIdempotent). It returns
+// typed values or one of these errors:
 //   - *ValidationError: an argument was rejected before any request was sent;
 //   - *APIError: the server answered with an error, a "success": false
-//     envelope, or a body that could not be decoded; match it with errors.Is
-//     against ErrNotFound, ErrUnauthorized, ErrConflict and the other
-//     sentinels;
+//     envelope, or a 2xx answer that was refused (ErrInvalidResponse); match
+//     it with errors.Is against ErrNotFound, ErrUnauthorized, ErrConflict and
+//     the other sentinels;
 //   - *RequestError: no response, because the connection failed or the
 //     context ended; errors.Is(err, context.DeadlineExceeded) works through it.
 //
@@ -24,6 +26,11 @@
 // retried once they may have reached the server.
 //
 // The DM Champ credential travels in the query string. The client adds it
-// beneath the retry layer, only for the DM Champ host, and removes any
-// credential from error messages and logs.
+// beneath its retry layer and its middleware (WithMiddleware), only for the
+// DM Champ origin, strips it from redirects, and removes any credential from
+// errors, logs and Response headers. Answers are bounded by
+// WithMaxResponseSize and decoded as they stream in when large.
+//
+// Package webhook receives what DM Champ sends to your server; package
+// dmchamptest runs an in-memory DM Champ for tests and demos.
 package dmchamp

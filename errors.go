@@ -28,7 +28,7 @@ var (
 	ErrConflict        = errors.New("dmchamp: conflict")         // 409
 	ErrRateLimited     = errors.New("dmchamp: rate limited")     // 429
 	ErrServer          = errors.New("dmchamp: server error")     // 5xx
-	ErrInvalidResponse = errors.New("dmchamp: invalid response") // a 2xx body that could not be decoded
+	ErrInvalidResponse = errors.New("dmchamp: invalid response") // a 2xx answer refused: undecodable, too large, or not showing success; the call may have taken effect
 )
 
 // maxErrorBody caps how much of an error body is read and kept.
