@@ -233,12 +233,21 @@ func (eb *errorBody) status() (failed bool, err error) {
 
 func (eb *errorBody) code() int {
 	raw := eb.ErrorCode
-	if raw.Kind() == '"' {
+	switch raw.Kind() {
+	case '0': // an integer, written 409, 409.0 or 4.09e2
+		var n int
+		if unmarshal(raw, &n) != nil {
+			return 0
+		}
+		return n
+	case '"':
 		var s string
 		if unmarshal(raw, &s) != nil {
 			return 0
 		}
 		raw = jsontext.Value(strings.TrimSpace(s))
+	default:
+		return 0
 	}
 	if i, err := strconv.Atoi(string(raw)); err == nil {
 		return i
