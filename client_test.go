@@ -189,7 +189,7 @@ func TestRedirectToAnotherHostGetsNoCredential(t *testing.T) {
 }
 
 func TestResponseRequestIsCredentialFree(t *testing.T) {
-	c, mt := setup(t)
+	_, mt := setup(t)
 	var seen *http.Request
 	mt.RegisterResponder(http.MethodGet, recentURL, func(req *http.Request) (*http.Response, error) {
 		seen = req

@@ -163,7 +163,6 @@ var (
 	errNoData     = errors.New(`"data" is missing`)
 	errNotAnswer  = errors.New("the answer holds none of the endpoint's result fields")
 	errNotJSON    = errors.New("the body is not JSON")
-	errTrailing   = errors.New("data after the JSON value")
 	errNotObject  = errors.New("the body is not a JSON object")
 	errNotSuccess = errors.New(`"success" is neither true nor false`)
 )
