@@ -41,6 +41,9 @@
 //
 // No span holds the URL, its query, a header value or a body. The
 // middleware never sees a credential: the client adds them beneath it.
-// Error texts are recorded with every URL cut to its origin and the
-// request's query values and path parameters replaced by REDACTED.
+// A failed request's error is recorded by the text of the error that says
+// what failed (the text fmt.Errorf wrappers add is dropped), with every URL
+// cut to its origin and the request's query values, header values and path
+// parameters replaced by REDACTED; an error the client had to replace
+// because it held a credential has error.type "_OTHER".
 package dmchampotel
