@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -119,3 +120,16 @@ func bearer(srv *dmchamptest.Server) []string {
 func envelopeError(status int, msg string) map[string]any {
 	return map[string]any{"success": false, "error_code": float64(status), "error": msg}
 }
+
+// clock is a settable clock for WithClock.
+type clock struct{ unixNano atomic.Int64 }
+
+func newClock(t time.Time) *clock {
+	c := &clock{}
+	c.Set(t)
+	return c
+}
+
+func (c *clock) Set(t time.Time) { c.unixNano.Store(t.UnixNano()) }
+
+func (c *clock) Now() time.Time { return time.Unix(0, c.unixNano.Load()).UTC() }

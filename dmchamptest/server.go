@@ -248,3 +248,28 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	}
 }
+
+func (s *Server) dmchampRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /v1/contacts", s.getContact)
+	mux.HandleFunc("POST /v1/contacts", s.createContact)
+	mux.HandleFunc("PUT /v1/contacts/{id}", s.updateContact)
+	mux.HandleFunc("POST /v1/contacts/lists", s.addToList)
+	mux.HandleFunc("GET /v1/contacts/tags/{id}", s.contactTags)
+	mux.HandleFunc("GET /v1/tags", s.listTags)
+	mux.HandleFunc("POST /v1/tags", s.assignTag)
+	mux.HandleFunc("GET /v1/chat-sessions/recent", s.recentChatSessions)
+	mux.HandleFunc("GET /v1/chat-sessions/{id}", s.contactChatSessions)
+	mux.HandleFunc("GET /v1/chat-exports/recent", s.chatExports)
+	mux.HandleFunc("POST /v1/summaries", s.summary)
+	mux.HandleFunc("GET /v1/whatsapp-templates", s.listTemplates)
+	mux.HandleFunc("POST /v1/whatsapp-templates/send", s.sendTemplate)
+	mux.HandleFunc("POST /v1/whatsapp-web/send", s.sendWhatsAppWeb)
+	mux.HandleFunc("POST /v1/incoming-custom-channel-message", s.incomingCustom)
+	mux.HandleFunc("POST /v1/incoming_custom_channel_message", s.incomingCustom)
+	mux.HandleFunc("GET /v1/subaccounts", s.getSubAccount)
+	mux.HandleFunc("POST /v1/subaccounts", s.createSubAccount)
+	mux.HandleFunc("DELETE /v1/subaccounts", s.deleteSubAccount)
+	mux.HandleFunc("POST /v1/subaccounts/credits", s.addSubAccountCredits)
+	mux.HandleFunc("GET /v1/agencies/usage/export", s.usageExport)
+	mux.HandleFunc("GET /v1/otp/generate", s.otp)
+}

@@ -1,13 +1,8 @@
 package dmchamptest_test
 
 import (
-	"encoding/csv"
 	"net/http"
-	"net/url"
-	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/dmchamp-go/dmchamp"
 	"github.com/dmchamp-go/dmchamp/dmchamptest"
@@ -145,122 +140,4 @@ func TestSubAccounts(t *testing.T) {
 	assert.Equal(t, uid, got.UID)
 	assert.Equal(t, "Sub Account", got.Role)
 	assert.Empty(t, got.TemporaryPassword)
-}
-
-func TestUsageExport(t *testing.T) {
-	srv := newServer(t)
-	c := newClient(t, srv)
-	ctx := t.Context()
-	elena := srv.AddSubAccount(dmchamp.SubAccount{Email: "elena@example.com", FirstName: "Elena", LastName: "Marsh"})
-	diego := srv.AddSubAccount(dmchamp.SubAccount{Email: "diego@example.com", FirstName: "Diego", LastName: "Fernandez"})
-	row := func(sub string, date time.Time, amount float64, desc string) dmchamp.UsageRow {
-		return dmchamp.UsageRow{
-			SubAccountID: sub, SubAccountEmail: sub + "@example.com", SubAccountName: sub, Date: date, Amount: amount,
-			Reason: "AI reply", CampaignName: "Spring, \"promo\"", ContactName: "Maria", CreditType: "monthly",
-			CustomKeysUsed: amount > 2, Description: desc, AIModel: "gpt-4o",
-		}
-	}
-	today := time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)
-	srv.AddUsage(
-		row(elena, today.AddDate(0, 0, -31).Add(23*time.Hour), 1, "too old"),
-		row(elena, today.AddDate(0, 0, -30), 1.5, "first day"),
-		row(diego, today.AddDate(0, 0, -3).Add(9*time.Hour), 3, "diego"),
-		row(elena, today.Add(13*time.Hour), 2, "later today"),
-		row(elena, today.AddDate(0, 0, -10), 1, "ten days ago"),
-		row(elena, today.AddDate(0, 0, 1), 1, "tomorrow"),
-	)
-
-	export := func(opts *dmchamp.UsageExportOptions) []dmchamp.UsageRow {
-		t.Helper()
-		var out []dmchamp.UsageRow
-		for r, err := range c.Agency.UsageExport(ctx, opts) {
-			require.NoError(t, err)
-			out = append(out, *r)
-		}
-		return out
-	}
-	descs := func(rows []dmchamp.UsageRow) []string {
-		out := []string{}
-		for _, r := range rows {
-			out = append(out, r.Description)
-		}
-		return out
-	}
-
-	// By default: the last 30 days up to today, oldest first.
-	rows := export(nil)
-	assert.Equal(t, []string{"first day", "ten days ago", "diego", "later today"}, descs(rows))
-	assert.Equal(t, row(elena, today.AddDate(0, 0, -30), 1.5, "first day"), rows[0], "every column parsed back")
-	assert.True(t, rows[2].CustomKeysUsed)
-
-	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
-	assert.Equal(t, []string{"ten days ago", "diego"}, descs(export(&dmchamp.UsageExportOptions{From: day("2026-11-01"), To: day("2026-11-18")})))
-	assert.Equal(t, []string{"diego", "later today", "tomorrow"}, descs(export(&dmchamp.UsageExportOptions{From: day("2026-11-18"), To: day("2026-11-22")})))
-	assert.Equal(t, []string{"too old", "first day"}, descs(export(&dmchamp.UsageExportOptions{From: day("2026-10-01"), To: day("2026-10-22")})), "to is inclusive")
-	assert.Equal(t, []string{"diego"}, descs(export(&dmchamp.UsageExportOptions{SubAccountID: diego})))
-	assert.Empty(t, export(&dmchamp.UsageExportOptions{SubAccountID: "nobody"}))
-
-	// On the wire: CSV with the documented header, as an attachment.
-	r := raw(t, srv, "GET", "/v1/agencies/usage/export", key(srv, "from", "2026-11-18", "to", "2026-11-21", "subAccountId", diego), nil)
-	require.Equal(t, http.StatusOK, r.Status)
-	assert.Equal(t, "text/csv; charset=utf-8", r.Header.Get("Content-Type"))
-	assert.Equal(t, `attachment; filename="usage-2026-11-18-2026-11-21.csv"`, r.Header.Get("Content-Disposition"))
-	records, err := csv.NewReader(strings.NewReader(string(r.Body))).ReadAll()
-	require.NoError(t, err)
-	assert.Equal(t, [][]string{
-		{"Sub Account ID", "Sub Account Email", "Sub Account Name", "Date", "Amount", "Reason", "Campaign Name", "Contact Name", "Credit Type", "Custom Keys Used", "Description", "AI Model"},
-		{diego, diego + "@example.com", diego, "2026-11-18T09:00:00Z", "3", "AI reply", "Spring, \"promo\"", "Maria", "monthly", "Yes", "diego", "gpt-4o"},
-	}, records)
-
-	// Bad dates are a JSON 400.
-	for _, q := range []url.Values{key(srv, "from", "18/11/2026"), key(srv, "to", "2026-13-01"), key(srv, "from", "2026-11-20", "to", "2026-11-19")} {
-		r := raw(t, srv, "GET", "/v1/agencies/usage/export", q, nil)
-		assert.Equal(t, http.StatusBadRequest, r.Status, q.Encode())
-		assert.Equal(t, float64(400), r.Object(t)["error_code"])
-	}
-}
-
-// clock is a settable clock for WithClock.
-type clock struct{ unixNano atomic.Int64 }
-
-func newClock(t time.Time) *clock {
-	c := &clock{}
-	c.Set(t)
-	return c
-}
-
-func (c *clock) Set(t time.Time) { c.unixNano.Store(t.UnixNano()) }
-
-func (c *clock) Now() time.Time { return time.Unix(0, c.unixNano.Load()).UTC() }
-
-func TestOTPAgreesWithTOTP(t *testing.T) {
-	clk := newClock(now)
-	srv := dmchamptest.NewServer(dmchamptest.WithClock(clk.Now))
-	t.Cleanup(srv.Close)
-	c := newClient(t, srv)
-
-	// RFC 6238's SHA-1 vectors, cut to 6 digits.
-	rfcSecret := "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" // "12345678901234567890"
-	for unix, want := range map[int64]string{59: "287082", 1111111109: "081804", 1234567890: "005924", 2000000000: "279037"} {
-		clk.Set(time.Unix(unix, 0))
-		got, err := c.OTP.Generate(t.Context(), rfcSecret)
-		require.NoError(t, err)
-		assert.Equal(t, want, got.Code, "at %d", unix)
-	}
-
-	for _, at := range []time.Time{now, now.Add(29 * time.Second), now.Add(30 * time.Second), now.Add(47 * time.Second), now.Add(time.Hour + time.Second)} {
-		clk.Set(at)
-		for _, secret := range []string{"JBSWY3DPEHPK3PXP", "jbsw y3dp ehpk 3pxp", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"} {
-			got, err := c.OTP.Generate(t.Context(), secret)
-			require.NoError(t, err)
-			want, err := dmchamp.TOTP(secret, at)
-			require.NoError(t, err)
-			assert.Equal(t, want, got, "%s at %s", secret, at)
-		}
-	}
-
-	// The SDK sends the secret as a query parameter: it is never recorded.
-	for _, r := range srv.Requests() {
-		assert.Equal(t, []string{"REDACTED"}, r.Query["secret"])
-	}
 }

@@ -1,23 +1,13 @@
 package dmchamptest
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base32"
-	"encoding/binary"
-	"encoding/csv"
-	"fmt"
 	"net/http"
 	"net/mail"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dmchamp-go/dmchamp"
 )
-
-// ---- sub-accounts
 
 func subAccountJSON(a *dmchamp.SubAccount, withPassword bool) map[string]any {
 	out := map[string]any{
@@ -159,94 +149,4 @@ func (s *Server) addSubAccountCredits(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"success": true, "sub_account_id": a.UID, "credits_added": in.Amount, "new_balance": a.UsageLimits.Credits,
 	})
-}
-
-// ---- agency usage report
-
-var usageHeader = []string{
-	"Sub Account ID", "Sub Account Email", "Sub Account Name", "Date", "Amount", "Reason",
-	"Campaign Name", "Contact Name", "Credit Type", "Custom Keys Used", "Description", "AI Model",
-}
-
-func (s *Server) usageExport(w http.ResponseWriter, r *http.Request) {
-	if !s.agencyAuthorized(w, r, true) {
-		return
-	}
-	q := r.URL.Query()
-	today := s.now().UTC().Truncate(24 * time.Hour)
-	from, to := today.AddDate(0, 0, -30), today
-	for _, p := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &from}, {"to", &to}} {
-		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse("2006-01-02", v)
-			if err != nil {
-				writeEnvelopeError(w, http.StatusBadRequest, "Invalid date format for "+p.name+": use YYYY-MM-DD")
-				return
-			}
-			*p.dst = t
-		}
-	}
-	if to.Before(from) {
-		writeEnvelopeError(w, http.StatusBadRequest, "Invalid date range: from is after to")
-		return
-	}
-	s.mu.Lock()
-	rows := slices.Clone(s.st.usage)
-	s.mu.Unlock()
-	slices.SortStableFunc(rows, func(a, b dmchamp.UsageRow) int { return a.Date.Compare(b.Date) })
-
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="usage-`+from.Format("2006-01-02")+`-`+to.Format("2006-01-02")+`.csv"`)
-	cw := csv.NewWriter(w)
-	_ = cw.Write(usageHeader)
-	end := to.AddDate(0, 0, 1)
-	for _, u := range rows {
-		if u.Date.Before(from) || !u.Date.Before(end) || (q.Get("subAccountId") != "" && u.SubAccountID != q.Get("subAccountId")) {
-			continue
-		}
-		keys := "No"
-		if u.CustomKeysUsed {
-			keys = "Yes"
-		}
-		_ = cw.Write([]string{
-			u.SubAccountID, u.SubAccountEmail, u.SubAccountName, u.Date.UTC().Format(time.RFC3339),
-			strconv.FormatFloat(u.Amount, 'f', -1, 64), u.Reason, u.CampaignName, u.ContactName,
-			u.CreditType, keys, u.Description, u.AIModel,
-		})
-	}
-	cw.Flush()
-}
-
-// ---- OTP
-
-func (s *Server) otp(w http.ResponseWriter, r *http.Request) {
-	secret := r.URL.Query().Get("secret")
-	if secret == "" {
-		writeEnvelopeError(w, http.StatusBadRequest, "Missing secret parameter")
-		return
-	}
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.TrimRight(strings.ToUpper(secret), "="))
-	if err != nil {
-		writeEnvelopeError(w, http.StatusBadRequest, "Invalid secret parameter: expected base32")
-		return
-	}
-	now := s.now().Unix()
-	writeJSON(w, http.StatusOK, map[string]any{
-		"success":     true,
-		"current_otp": hotp(key, uint64(now/30)),
-		"expires_in":  30 - now%30,
-	})
-}
-
-// hotp is RFC 4226 with 6 digits, written apart from the dmchamp package's
-// so that tests compare two implementations.
-func hotp(key []byte, counter uint64) string {
-	mac := hmac.New(sha1.New, key)
-	_ = binary.Write(mac, binary.BigEndian, counter)
-	sum := mac.Sum(nil)
-	off := int(sum[19] & 0xf)
-	v := (uint32(sum[off])&0x7f)<<24 | uint32(sum[off+1])<<16 | uint32(sum[off+2])<<8 | uint32(sum[off+3])
-	return fmt.Sprintf("%06d", v%1000000)
 }
