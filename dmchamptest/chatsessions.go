@@ -11,13 +11,16 @@ import (
 )
 
 // chatSessionJSON writes a session: with its contact's details for the
-// recent sessions, with its id as "id" for a contact's sessions.
+// recent sessions, with its id as "id" for a contact's sessions. An open
+// session has no end_date_time, as the API's document says.
 func chatSessionJSON(c *contact, cs *chatSession, recent, withMessages bool) map[string]any {
 	out := map[string]any{
 		"start_date_time": stamp(cs.start),
-		"end_date_time":   stampPtr(cs.end),
 		"status":          cs.status(),
 		"tag":             cs.tag,
+	}
+	if cs.end != nil {
+		out["end_date_time"] = stamp(*cs.end)
 	}
 	if recent {
 		out["session_id"] = cs.id

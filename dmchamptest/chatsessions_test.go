@@ -106,6 +106,9 @@ func TestChatSessionsRecent(t *testing.T) {
 	r = raw(t, srv, "GET", "/v1/chat-sessions/recent", key(srv, "hours", "3", "includeMessages", "true"), nil)
 	sessions := r.Object(t)["data"].(map[string]any)["sessions"].([]any)
 	assert.Equal(t, []any{}, sessions[1].(map[string]any)["messages"])
+	// An open session has no end_date_time (not null); a closed one has it.
+	assert.NotContains(t, sessions[0], "end_date_time")
+	assert.Equal(t, "2026-11-21T11:00:00.000Z", sessions[1].(map[string]any)["end_date_time"])
 
 	// Errors: hours is required, the rest must be well formed.
 	for _, q := range []url.Values{key(srv), key(srv, "hours", "0"), key(srv, "hours", "day")} {
