@@ -94,26 +94,36 @@ func TestContractFakeChatSessions(t *testing.T) {
 	now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 	srv := dmchamptest.NewServer(dmchamptest.WithClock(func() time.Time { return now }))
 	t.Cleanup(srv.Close)
-	ago := func(d time.Duration) time.Time { return now.Add(-d) }
-	end := func(d time.Duration) *time.Time { e := ago(d); return &e }
-	msg := func(dir dmchamp.MessageDirection, body string, d time.Duration) dmchamp.ChatMessage {
-		ts := ago(d)
-		return dmchamp.ChatMessage{Body: body, Direction: dir, Timestamp: &ts, Type: "text", Channel: "whatsapp", Status: "read"}
-	}
-	tag := "appointment-booked"
+	// Anna: one session open with messages, one closed without; Ben: one
+	// open without; Carl: one closed with messages (one without a
+	// timestamp) and a tag; Dora: none.
 	anna := srv.AddContact(dmchamp.Contact{PhoneNumber: "+34611000001", FirstName: "Anna", LastName: "Ruiz", Email: "anna@example.com"})
 	ben := srv.AddContact(dmchamp.Contact{PhoneNumber: "+34611000002", FirstName: "Ben"})
 	dora := srv.AddContact(dmchamp.Contact{PhoneNumber: "+34611000004", FirstName: "Dora", LastName: "Vidal"})
-	// Open with messages, closed without; open without; closed with, tagged,
-	// one message without a timestamp.
-	srv.AddChatSession(anna, dmchamp.ChatSession{ID: "anna-1h", StartDateTime: ago(time.Hour), Messages: []dmchamp.ChatMessage{
-		msg(dmchamp.DirectionInbound, "Hi, are you open today?", time.Hour),
-		msg(dmchamp.DirectionOutbound, "Yes, until 18:00.", time.Hour-time.Minute),
-	}})
-	srv.AddChatSession(anna, dmchamp.ChatSession{ID: "anna-5h", StartDateTime: ago(5 * time.Hour), EndDateTime: end(4 * time.Hour)})
-	srv.AddChatSession(ben, dmchamp.ChatSession{ID: "ben-10h", StartDateTime: ago(10 * time.Hour)})
-	srv.AddChatSession("carl", dmchamp.ChatSession{ID: "carl-2h", StartDateTime: ago(2 * time.Hour), EndDateTime: end(time.Hour), Tag: &tag,
-		Messages: []dmchamp.ChatMessage{msg(dmchamp.DirectionInbound, "Booked, thanks", 2*time.Hour), {Body: "[image]", Direction: dmchamp.DirectionInbound, Type: "image"}}})
+	sent := now.Add(-50 * time.Minute)
+	tag := "appointment-booked"
+	for _, s := range []struct {
+		contact  string
+		startedH int // hours ago
+		endedH   int // hours ago; 0: still open
+		tag      *string
+		messages []dmchamp.ChatMessage
+	}{
+		{anna, 1, 0, nil, []dmchamp.ChatMessage{
+			{Body: "Hi, are you open today?", Direction: dmchamp.DirectionInbound, Timestamp: &sent, Type: "text", Channel: "whatsapp", Status: "received"},
+			{Body: "Yes, until 18:00.", Direction: dmchamp.DirectionOutbound, Timestamp: &sent, Type: "text", Channel: "whatsapp", Status: "read"},
+		}},
+		{anna, 5, 4, nil, nil},
+		{ben, 10, 0, nil, nil},
+		{"carl", 2, 1, &tag, []dmchamp.ChatMessage{{Body: "[image]", Direction: dmchamp.DirectionInbound, Type: "image", Channel: "instagram"}}},
+	} {
+		cs := dmchamp.ChatSession{StartDateTime: now.Add(-time.Duration(s.startedH) * time.Hour), Tag: s.tag, Messages: s.messages}
+		if s.endedH > 0 {
+			ended := now.Add(-time.Duration(s.endedH) * time.Hour)
+			cs.EndDateTime = &ended
+		}
+		srv.AddChatSession(s.contact, cs)
+	}
 	srv.Inject(http.MethodGet, "/v1/chat-sessions/recent", 1, dmchamptest.Fault{Status: http.StatusInternalServerError})
 
 	// q is a query holding the API key and the name-value pairs.
