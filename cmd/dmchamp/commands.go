@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -215,18 +214,6 @@ func contactsCreate(fs *flag.FlagSet) action {
 		}
 		return details(x.stdout, [][2]string{{"ID", res.ContactID}, {"MESSAGE", res.Message}})
 	}
-}
-
-// existingContactID reads the id of the existing contact from the body of
-// a duplicate-contact error, if the server sent it.
-func existingContactID(body []byte) string {
-	var b struct {
-		ContactID string `json:"contactId"`
-	}
-	if json.Unmarshal(body, &b) != nil {
-		return ""
-	}
-	return b.ContactID
 }
 
 // exportChats defines "dmchamp export chats".

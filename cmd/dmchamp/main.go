@@ -130,8 +130,8 @@ func (x *env) hint(err error) string {
 		}
 		return "DM Champ refused the credential: check DMCHAMP_API_KEY or DMCHAMP_USER_ID (or --api-key, --user-id)"
 	case errors.As(err, &ae) && errors.Is(err, dmchamp.ErrConflict) && x.cmd.name == "contacts create":
-		if id := existingContactID(ae.Body); id != "" {
-			return "a contact with this phone number already exists: " + id
+		if ae.ExistingID != "" {
+			return "a contact with this phone number already exists: " + ae.ExistingID
 		}
 		return "a contact with this phone number already exists"
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &te) && te.Timeout()):

@@ -366,6 +366,26 @@ func TestContactsCreate(t *testing.T) {
 	if !strings.Contains(r.stderr, "dmchamp: a contact with this phone number already exists: "+created.ContactID+"\n") {
 		t.Errorf("stderr = %q", r.stderr)
 	}
+	// The hint names the id wherever the SDK finds it (APIError.ExistingID),
+	// and says nothing of an id when there is none.
+	for _, tc := range []struct {
+		status     int
+		body, hint string
+	}{
+		{http.StatusOK, `{"success":false,"error_code":409,"error":"Contact already exists","data":{"existingContactId":"Ex1sT1ngC0ntact1d000"}}`,
+			"dmchamp: a contact with this phone number already exists: Ex1sT1ngC0ntact1d000\n"},
+		{http.StatusConflict, `{"success":false,"error_code":409,"error":"Contact already exists","contact_id":"Ex1sT1ngC0ntact1d001"}`,
+			"dmchamp: a contact with this phone number already exists: Ex1sT1ngC0ntact1d001\n"},
+		{http.StatusConflict, `{"success":false,"error_code":409,"error":"Contact already exists"}`,
+			"dmchamp: a contact with this phone number already exists\n"},
+	} {
+		srv.Inject(http.MethodPost, "/v1/contacts", 1, dmchamptest.Fault{Status: tc.status, Body: tc.body})
+		r = runCLI(t, env, "", "contacts", "create", "--phone", "+15557654321")
+		wantCode(t, r, 1)
+		if !strings.HasSuffix(r.stderr, tc.hint) {
+			t.Errorf("answer %d %s: stderr = %q, want it to end with %q", tc.status, tc.body, r.stderr, tc.hint)
+		}
+	}
 
 	// The SDK's validation is a usage error.
 	r = runCLI(t, env, "", "contacts", "create", "--phone", "12")
