@@ -22,7 +22,7 @@ func chatCreate(fs *flag.FlagSet) action {
 			return err
 		}
 		missing := *chatbot == "" || *client == ""
-		if missing && x.demoReason() == "" {
+		if missing && !x.g.demo {
 			return usagef("--chatbot and --client are required")
 		}
 		c, err := x.client()

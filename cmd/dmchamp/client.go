@@ -25,24 +25,51 @@ func (x *env) setting(flagValue, name string) string {
 	return x.getenv(name)
 }
 
-// demoReason says why the command runs against the demo server, or returns
-// "" when it runs against a real one. A configured base URL without a
-// credential is not demo mode: the user meant a real server.
-func (x *env) demoReason() string {
-	switch {
-	case x.g.demo:
-		return "--demo"
-	case x.cmd.api == apiDMChamp && x.setting(x.g.apiKey, envAPIKey) == "" &&
-		x.setting(x.g.userID, envUserID) == "" && x.setting(x.g.baseURL, envBaseURL) == "":
-		return "no credentials set"
-	case x.cmd.api == apiSessions && x.setting(x.g.sessionsURL, envSessionsURL) == "":
-		return "no Session API URL set"
-	}
-	return ""
+// noAccountError is a command run with no account to run against and
+// without --demo: exit status 2, with what to set instead of the command's
+// usage.
+type noAccountError struct {
+	missing string // what is not set, e.g. "DM Champ credentials"
+	hint    string // what to set, one or more lines
 }
 
-// client returns the command's client, built on first use. In demo mode it
-// starts the demo server and says so on stderr, in one line.
+func (e *noAccountError) Error() string { return "no " + e.missing + " set" }
+
+// tryDemo ends the hint of a command with no account.
+const tryDemo = "To try dmchamp on the built-in demo server with sample data, add --demo.\n"
+
+// checkAccount returns a *noAccountError when the command needs an account
+// that is not configured: a DM Champ command with no API key or user ID, a
+// Session API command with no base URL or token. A base URL alone is no
+// account; only --demo leads to the demo server.
+func (x *env) checkAccount() error {
+	switch x.cmd.api {
+	case apiDMChamp:
+		if x.setting(x.g.apiKey, envAPIKey) == "" && x.setting(x.g.userID, envUserID) == "" {
+			return &noAccountError{missing: "DM Champ credentials", hint: fmt.Sprintf(
+				"To use your account, set %s or %s (and %s\nfor a server other than %s), or pass --api-key or --user-id.\n"+tryDemo,
+				envAPIKey, envUserID, envBaseURL, dmchamp.DefaultBaseURL)}
+		}
+	case apiSessions:
+		var missing []string
+		if x.setting(x.g.sessionsURL, envSessionsURL) == "" {
+			missing = append(missing, "base URL")
+		}
+		if x.setting(x.g.sessionsToken, envSessionsToken) == "" {
+			missing = append(missing, "token")
+		}
+		if len(missing) > 0 {
+			return &noAccountError{missing: "Session API " + strings.Join(missing, " and "), hint: fmt.Sprintf(
+				"To use your chatbot server, set %s (with its /api prefix) and\n%s, or pass --sessions-url and --sessions-token.\n"+tryDemo,
+				envSessionsURL, envSessionsToken)}
+		}
+	}
+	return nil
+}
+
+// client returns the command's client, built on first use: of the demo
+// server with --demo, which it starts and names on stderr in one line;
+// else of the configured account, or a *noAccountError.
 func (x *env) client() (*dmchamp.Client, error) {
 	if x.c != nil {
 		return x.c, nil
@@ -51,16 +78,14 @@ func (x *env) client() (*dmchamp.Client, error) {
 		dmchamp.WithTimeout(x.g.timeout),
 		dmchamp.WithUserAgent("dmchamp-cli/" + dmchamp.Version),
 	}
-	if reason := x.demoReason(); reason != "" {
+	if x.g.demo {
 		x.srv = dmchamptest.NewServer(dmchamptest.WithDemoData())
-		x.demo = true
-		see := " (see --help)"
-		if x.g.demo {
-			see = ""
-		}
-		fmt.Fprintf(x.stderr, "dmchamp: %s: using the built-in demo server%s\n", reason, see)
+		fmt.Fprintln(x.stderr, "dmchamp: --demo: using the built-in demo server")
 		opts = append(opts, x.srv.ClientOptions()...)
 	} else {
+		if err := x.checkAccount(); err != nil {
+			return nil, err
+		}
 		opts = append(opts, x.accountOptions()...)
 	}
 	c, err := dmchamp.NewClient(opts...)

@@ -7,12 +7,16 @@
 //	dmchamp chat send 65f1c0ffee... "What should I eat before a run?"
 //
 // Credentials come from the environment (DMCHAMP_API_KEY or
-// DMCHAMP_USER_ID, DMCHAMP_BASE_URL, SESSIONS_BASE_URL, SESSIONS_TOKEN) or
-// from flags, which win. Without them, or with --demo, dmchamp runs against a
-// built-in demo server with sample data. Run "dmchamp help" for the commands.
+// DMCHAMP_USER_ID, optionally DMCHAMP_BASE_URL; SESSIONS_BASE_URL and
+// SESSIONS_TOKEN for the Session API commands) or from flags, which win. A
+// command whose credentials are not set exits with status 2 and says what to
+// set; it never falls back to sample data. With --demo, and only then,
+// dmchamp runs against a built-in demo server with sample data. Run
+// "dmchamp help" for the commands.
 //
 // Output is a table; --json prints the SDK's typed result as JSON. The exit
-// status is 0 on success, 1 for API and network errors, 2 for usage errors.
+// status is 0 on success, 1 for API and network errors, 2 for usage errors
+// and missing credentials.
 package main
 
 import (
@@ -103,6 +107,11 @@ func (x *env) report(err error, fs *flag.FlagSet) int {
 		return exitOK
 	}
 	fmt.Fprintf(x.stderr, "dmchamp: %s\n", errText(err))
+	var na *noAccountError
+	if errors.As(err, &na) {
+		fmt.Fprint(x.stderr, na.hint)
+		return exitUsage
+	}
 	var ue *usageError
 	var ve *dmchamp.ValidationError
 	if errors.As(err, &ue) || errors.As(err, &ve) {
@@ -181,9 +190,8 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 
-	c    *dmchamp.Client
-	srv  *dmchamptest.Server // the demo server, when started
-	demo bool                // running against the demo server
+	c   *dmchamp.Client
+	srv *dmchamptest.Server // the demo server, when started
 }
 
 func (x *env) close() {

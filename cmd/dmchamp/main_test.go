@@ -629,11 +629,11 @@ func TestChatList(t *testing.T) {
 
 func TestDemoMode(t *testing.T) {
 	t.Parallel()
-	const auto = "dmchamp: no credentials set: using the built-in demo server (see --help)\n"
-	r := runCLI(t, nil, "", "sessions", "recent", "--hours", "24")
+	const notice = "dmchamp: --demo: using the built-in demo server\n"
+	r := runCLI(t, nil, "", "sessions", "recent", "--hours", "24", "--demo")
 	wantCode(t, r, 0)
-	if r.stderr != auto {
-		t.Errorf("stderr = %q, want %q", r.stderr, auto)
+	if r.stderr != notice {
+		t.Errorf("stderr = %q, want %q", r.stderr, notice)
 	}
 	if ls := lines(r.stdout); !strings.HasPrefix(ls[0], "STARTED") || len(ls) != 6 || !strings.Contains(r.stdout, "Maria Gonzalez") {
 		t.Errorf("stdout:\n%s", r.stdout)
@@ -643,7 +643,7 @@ func TestDemoMode(t *testing.T) {
 	srv, env := newServer(t)
 	r = runCLI(t, env, "", "contacts", "get", "--phone", "+34612345678", "--demo", "--json")
 	wantCode(t, r, 0)
-	if r.stderr != "dmchamp: --demo: using the built-in demo server\n" {
+	if r.stderr != notice {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 	var got dmchamp.ContactLookup
@@ -651,14 +651,16 @@ func TestDemoMode(t *testing.T) {
 	if got.Contact == nil || got.Contact.LastName != "Gonzalez" {
 		t.Errorf("got %+v", got)
 	}
+	r = runCLI(t, env, "", "chat", "list", "--demo")
+	wantCode(t, r, 0)
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("the configured server got %d requests in demo mode", n)
 	}
 
 	// chat create picks a demo chatbot and client.
-	r = runCLI(t, map[string]string{envAPIKey: testAPIKey}, "", "chat", "create")
+	r = runCLI(t, nil, "", "chat", "create", "--demo")
 	wantCode(t, r, 0)
-	if r.stderr != "dmchamp: no Session API URL set: using the built-in demo server (see --help)\n" {
+	if r.stderr != notice {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 	if d := detailsOf(t, r.stdout); d["STATUS"] != "ACTIVE" || !strings.HasPrefix(d["CHATBOT"], "Julia – Nutrition Coach (") || !strings.HasPrefix(d["CLIENT"], "Tom Becker (") {
@@ -671,12 +673,57 @@ func TestDemoMode(t *testing.T) {
 	if s.ID == "" || s.Chatbot.ID == "" || s.Client.ID == "" || s.Title != "Try" {
 		t.Errorf("created %+v", s)
 	}
+}
 
-	// A configured base URL means a real server, even without credentials.
-	r = runCLI(t, map[string]string{envBaseURL: env[envBaseURL]}, "", "sessions", "recent")
-	wantCode(t, r, 2)
-	if strings.Contains(r.stderr, "demo server") || !strings.Contains(r.stderr, "no API key or user ID") {
-		t.Errorf("stderr = %q", r.stderr)
+// TestNoAccount runs commands with no account configured and no --demo:
+// each exits with status 2 and says what to set, and no server, real or
+// demo, gets a request.
+func TestNoAccount(t *testing.T) {
+	t.Parallel()
+	const tryDemo = "To try dmchamp on the built-in demo server with sample data, add --demo.\n"
+	const dmchampHint = "dmchamp: no DM Champ credentials set\n" +
+		"To use your account, set DMCHAMP_API_KEY or DMCHAMP_USER_ID (and DMCHAMP_BASE_URL\n" +
+		"for a server other than " + dmchamp.DefaultBaseURL + "), or pass --api-key or --user-id.\n" + tryDemo
+	const sessionsHint = "To use your chatbot server, set SESSIONS_BASE_URL (with its /api prefix) and\n" +
+		"SESSIONS_TOKEN, or pass --sessions-url and --sessions-token.\n" + tryDemo
+	srv, full := newServer(t)
+	only := func(names ...string) map[string]string {
+		env := map[string]string{}
+		for _, n := range names {
+			env[n] = full[n]
+		}
+		return env
+	}
+	for _, tc := range []struct {
+		env    map[string]string
+		args   []string
+		stderr string
+	}{
+		{nil, []string{"sessions", "recent", "--hours", "24"}, dmchampHint},
+		{nil, []string{"sessions", "contact", "c1", "--json"}, dmchampHint},
+		{nil, []string{"contacts", "get", "--phone", "+34612345678"}, dmchampHint},
+		{nil, []string{"contacts", "create", "--phone", "+34612345678"}, dmchampHint},
+		{nil, []string{"export", "chats"}, dmchampHint},
+		{nil, []string{"subaccounts", "get", "--email", "hola@casaverde.example"}, dmchampHint},
+		// A base URL is not a credential; the Session API's are not DM Champ's.
+		{only(envBaseURL), []string{"sessions", "recent"}, dmchampHint},
+		{only(envBaseURL, envSessionsURL, envSessionsToken), []string{"contacts", "get", "--phone", "+34612345678"}, dmchampHint},
+		{nil, []string{"sessions", "recent", "--base-url", full[envBaseURL]}, dmchampHint},
+
+		{nil, []string{"chat", "list"}, "dmchamp: no Session API base URL and token set\n" + sessionsHint},
+		{nil, []string{"chat", "create", "--chatbot", "b1", "--client", "c1"}, "dmchamp: no Session API base URL and token set\n" + sessionsHint},
+		{only(envAPIKey, envBaseURL), []string{"chat", "get", "0123456789abcdef01234567"}, "dmchamp: no Session API base URL and token set\n" + sessionsHint},
+		{only(envSessionsURL), []string{"chat", "list"}, "dmchamp: no Session API token set\n" + sessionsHint},
+		{nil, []string{"chat", "send", "0123456789abcdef01234567", "hi", "--sessions-url", full[envSessionsURL]}, "dmchamp: no Session API token set\n" + sessionsHint},
+		{only(envSessionsToken), []string{"chat", "end", "0123456789abcdef01234567"}, "dmchamp: no Session API base URL set\n" + sessionsHint},
+	} {
+		r := runCLI(t, tc.env, "", tc.args...)
+		if r.code != exitUsage || r.stdout != "" || r.stderr != tc.stderr {
+			t.Errorf("dmchamp %q: %v\nwant exit 2, no stdout, stderr:\n%s", tc.args, r, tc.stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("the configured server got %d requests", n)
 	}
 }
 
@@ -690,7 +737,7 @@ func TestUsage(t *testing.T) {
 		stderr []string
 	}{
 		{args: nil, code: 2, stderr: []string{"Usage:\n  dmchamp COMMAND"}},
-		{args: []string{"help"}, code: 0, stdout: []string{"sessions recent", "chat send", "otp", "--demo", "--json", "DMCHAMP_API_KEY", "DMCHAMP_USER_ID", "DMCHAMP_BASE_URL", "SESSIONS_BASE_URL", "SESSIONS_TOKEN"}},
+		{args: []string{"help"}, code: 0, stdout: []string{"sessions recent", "chat send", "otp", "--demo", "--json", "2 usage error or missing credentials", "DMCHAMP_API_KEY", "DMCHAMP_USER_ID", "DMCHAMP_BASE_URL", "SESSIONS_BASE_URL", "SESSIONS_TOKEN"}},
 		{args: []string{"-h"}, code: 0, stdout: []string{"Usage:"}},
 		{args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{args: []string{"help", "sessions", "recent"}, code: 0, stdout: []string{"usage: dmchamp sessions recent", "--hours N", "(default 24)", "Global flags"}},

@@ -197,18 +197,22 @@ Environment (flags win):
 Prefer the environment to --api-key, --user-id and --sessions-token: other
 users of the machine can see command lines.
 
-Demo mode: with --demo, or when a DM Champ command finds no credential and no
-base URL (a chat command: no Session API base URL), dmchamp runs against a
-built-in demo server with sample data, and says so on standard error. The
-demo server lives as long as the command: what one command creates is gone
-for the next.
+Credentials: a DM Champ command needs %s or %s, a
+Session API command %s and %s. A command without
+them exits with status 2 and says what to set: dmchamp never shows sample
+data in place of an account's.
+
+Demo mode: with --demo, and only then, dmchamp runs against a built-in demo
+server with sample data, and says so on standard error. The demo server lives
+as long as the command: what one command creates is gone for the next.
 Try: dmchamp sessions recent --hours 24 --demo
 
 Output is a table; --json prints the result as JSON. Exit status: 0 success,
-1 API or network error, 2 usage error.
+1 API or network error, 2 usage error or missing credentials.
 
 Run 'dmchamp help COMMAND' for the flags of a command.
-`, envAPIKey, envUserID, envBaseURL, envSessionsURL, envSessionsToken)
+`, envAPIKey, envUserID, envBaseURL, envSessionsURL, envSessionsToken,
+		envAPIKey, envUserID, envSessionsURL, envSessionsToken)
 }
 
 // help runs "dmchamp help [COMMAND]".
