@@ -34,10 +34,7 @@ func chatSessionJSON(c *contact, cs *chatSession, recent, withMessages bool) map
 	if withMessages {
 		msgs := make([]map[string]any, 0, len(cs.messages))
 		for _, m := range cs.messages {
-			msgs = append(msgs, map[string]any{
-				"id": m.ID, "body": m.Body, "direction": m.Direction, "timestamp": stampPtr(m.Timestamp),
-				"type": m.Type, "channel": m.Channel, "status": m.Status,
-			})
+			msgs = append(msgs, messageJSON(m))
 		}
 		out["messages"] = msgs
 	}

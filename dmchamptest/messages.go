@@ -40,10 +40,19 @@ func (s *Server) incomingCustom(w http.ResponseWriter, r *http.Request) {
 	if c == nil {
 		c = s.addContact(dmchamp.Contact{ExternalID: in.CustomData.FromID, Channel: "custom", CustomChannel: in.CustomData.Channel, IsBotActive: true})
 	}
-	s.addMessage(c, dmchamp.ChatMessage{
+	m := s.addMessage(c, dmchamp.ChatMessage{
 		ID: in.CustomData.MessageSid, Body: in.CustomData.Body, Direction: dmchamp.DirectionInbound,
 		Type: in.MessageType, Channel: cmp.Or(in.CustomData.Channel, "custom"), Status: cmp.Or(in.CustomData.Status, "received"),
 	})
+	s.messageReceived(c, m)
+	s.replyToCustom(c, m)
 	s.st.pubsubID++
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "messageId": strconv.FormatInt(s.st.pubsubID, 10)})
+}
+
+func messageJSON(m dmchamp.ChatMessage) map[string]any {
+	return map[string]any{
+		"id": m.ID, "body": m.Body, "direction": m.Direction, "timestamp": stampPtr(m.Timestamp),
+		"type": m.Type, "channel": m.Channel, "status": m.Status,
+	}
 }

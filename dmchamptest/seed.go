@@ -28,6 +28,7 @@ func (s *Server) addContact(c dmchamp.Contact) *contact {
 	c.Raw = nil
 	ct := &contact{Contact: c}
 	s.st.contacts = append(s.st.contacts, ct)
+	s.contactCreated(ct)
 	return ct
 }
 

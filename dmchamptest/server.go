@@ -56,6 +56,8 @@ type Server struct {
 	faults      []*fault
 	requests    []Request
 	recordLimit int // how many requests are kept; maxRecorded outside tests
+	out         outbox
+	closeOnce   sync.Once
 }
 
 // Option configures a Server.
@@ -114,8 +116,15 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+// Close shuts the server down and stops its webhook and channel-reply
+// deliveries: one in progress is cut off, those still queued are dropped
+// (FlushWebhooks first waits for them).
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.srv.Close()
+		s.out.close()
+	})
+}
 
 // URL is the server's root URL, e.g. "http://127.0.0.1:41234".
 func (s *Server) URL() string { return s.srv.URL }

@@ -123,8 +123,9 @@ func (s *Server) openSession(c *contact, at time.Time) *chatSession {
 	return cs
 }
 
-// addMessage appends a message to the contact's open session.
-func (s *Server) addMessage(c *contact, m dmchamp.ChatMessage) {
+// addMessage appends a message to the contact's open session and returns
+// it as stored.
+func (s *Server) addMessage(c *contact, m dmchamp.ChatMessage) dmchamp.ChatMessage {
 	at := s.now()
 	if m.Timestamp == nil {
 		m.Timestamp = &at
@@ -141,4 +142,5 @@ func (s *Server) addMessage(c *contact, m dmchamp.ChatMessage) {
 	} else {
 		c.BotMessageCount++
 	}
+	return m
 }

@@ -40,6 +40,7 @@ func (s *Server) assignTag(w http.ResponseWriter, r *http.Request) {
 	s.addTag(dmchamp.Tag{Name: tag})
 	if !slices.Contains(c.Tags, tag) {
 		c.Tags = append(c.Tags, tag)
+		s.tagApplied(c, tag)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"success": true, "message": fmt.Sprintf("Tag %q assigned to contact", tag)})
 }
