@@ -80,8 +80,10 @@ func (s *Server) SendWebhooks(url string, secret []byte) {
 // message (dmchamp.Client.Messages.IncomingCustom) with an AI reply: the
 // reply is stored in the contact's chat session and POSTed to url, as DM
 // Champ posts replies to a custom channel's URL, in the flat shape that
-// webhook.ParseChannelReply reads (messageSid, to, from, body, ...).
-// Deliveries are those of SendWebhooks. An empty url stops the replies.
+// webhook.ParseChannelReply reads (messageSid, to, from, body, ...). The
+// replies are signed as the events are, with the secret given to
+// SendWebhooks, if any; their deliveries are those of SendWebhooks. An
+// empty url stops the replies.
 func (s *Server) PushChannelReplies(url string) {
 	s.out.start()
 	s.mu.Lock()
@@ -160,11 +162,7 @@ func (s *Server) sendEvent(event string, data map[string]any) {
 		s.out.fail(fmt.Errorf("dmchamptest: encoding %s event: %w", event, err))
 		return
 	}
-	sig := ""
-	if len(s.out.secret) > 0 {
-		sig = webhook.Sign(s.out.secret, body)
-	}
-	s.out.enqueue(delivery{url: s.out.webhookURL, signature: sig, body: body})
+	s.out.enqueue(delivery{url: s.out.webhookURL, signature: s.out.sign(body), body: body})
 }
 
 // contactCreated, tagApplied and messageReceived send the events of those
@@ -206,7 +204,16 @@ func (s *Server) replyToCustom(c *contact, in dmchamp.ChatMessage) {
 		s.out.fail(fmt.Errorf("dmchamptest: encoding a channel reply: %w", err))
 		return
 	}
-	s.out.enqueue(delivery{url: s.out.replyURL, body: body})
+	s.out.enqueue(delivery{url: s.out.replyURL, signature: s.out.sign(body), body: body})
+}
+
+// sign returns the signature header of body, or "" without a secret; the
+// caller holds Server.mu.
+func (o *outbox) sign(body []byte) string {
+	if len(o.secret) == 0 {
+		return ""
+	}
+	return webhook.Sign(o.secret, body)
 }
 
 // start starts the delivery goroutine, once.

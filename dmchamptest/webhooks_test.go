@@ -199,9 +199,11 @@ func TestSendWebhooksEmptyURLStops(t *testing.T) {
 }
 
 func TestPushChannelReplies(t *testing.T) {
+	secret := []byte("whsec-test-only")
 	var replies receiver[webhook.ChannelReply]
-	url := listen(t, webhook.ChannelHandler(webhook.Unverified(), replies.add))
+	url := listen(t, webhook.ChannelHandler(webhook.HMACSHA256(secret), replies.add))
 	srv := newServer(t)
+	srv.SendWebhooks("", secret) // the secret only: replies are signed with it
 	srv.PushChannelReplies(url)
 	c := newClient(t, srv)
 	ctx := context.Background()

@@ -88,6 +88,15 @@ var commands = []*command{
 		name: "chat end", args: "ID",
 		summary: "end a chatbot session", api: apiSessions, define: chatEnd,
 	},
+	{
+		name: "listen", args: "[--port N] [--addr HOST] [--secret S|-] [--verify hmac|shared] [--forward URL]",
+		summary: "receive webhook events and custom-channel replies, and print them", api: apiNone, define: listen,
+		more: "Events are taken on every path but /channel, which takes custom-channel replies. Each is\n" +
+			"verified with the secret ($" + envWebhookSecret + ", or --secret - to read it from standard input)\n" +
+			"and printed, one a line (--json: one JSON object a line). With --forward each is also POSTed,\n" +
+			"unchanged with its signature, to URL; a failed forward answers 500, so DM Champ may retry.\n" +
+			"With --demo the built-in demo server sends it a few events and replies, then it exits.",
+	},
 }
 
 // lookup finds the command named by the first words, and how many words
