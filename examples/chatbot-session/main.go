@@ -5,12 +5,15 @@
 //	SESSIONS_BASE_URL=https://coach.example.com/api SESSIONS_TOKEN=... \
 //	CHATBOT_ID=... CLIENT_ID=... go run ./examples/chatbot-session "What should I eat before a run?"
 //
-// Without SESSIONS_BASE_URL it runs against an in-memory demo server
-// (package dmchamptest) and its sample chatbot and client.
+// With -demo, and only then, it runs against an in-memory demo server
+// (package dmchamptest) and its sample chatbot and client:
+//
+//	go run ./examples/chatbot-session -demo "What should I eat before a run?"
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -26,13 +29,20 @@ func main() {
 }
 
 func run() int {
-	question := strings.Join(os.Args[1:], " ")
+	demo := flag.Bool("demo", false, "use the built-in demo server and its sample chatbot")
+	flag.Parse()
+	question := strings.Join(flag.Args(), " ")
 	if question == "" {
 		question = "Hello! What can you help me with?"
 	}
 	opts := []dmchamp.Option{dmchamp.WithTimeout(90 * time.Second)} // the chatbot waits for the AI model
 	chatbotID, clientID := os.Getenv("CHATBOT_ID"), os.Getenv("CLIENT_ID")
-	if base := os.Getenv("SESSIONS_BASE_URL"); base != "" {
+	base := os.Getenv("SESSIONS_BASE_URL")
+	if base == "" && !*demo {
+		fmt.Fprintln(os.Stderr, "chatbot-session: set SESSIONS_BASE_URL, SESSIONS_TOKEN, CHATBOT_ID and CLIENT_ID, or add -demo to use the built-in demo server")
+		return 2
+	}
+	if !*demo {
 		if chatbotID == "" || clientID == "" {
 			fmt.Fprintln(os.Stderr, "chatbot-session: set CHATBOT_ID and CLIENT_ID (and SESSIONS_TOKEN) along with SESSIONS_BASE_URL")
 			return 2
@@ -44,7 +54,7 @@ func run() int {
 	} else {
 		srv := dmchamptest.NewServer()
 		defer srv.Close()
-		fmt.Fprintln(os.Stderr, "chatbot-session: SESSIONS_BASE_URL is not set: using the built-in demo server")
+		fmt.Fprintln(os.Stderr, "chatbot-session: -demo: using the built-in demo server")
 		opts = append(opts, srv.ClientOptions()...)
 		chatbotID = srv.AddChatbot("Julia – Nutrition Coach", "Helps clients plan balanced meals")
 		clientID = srv.AddSessionClient("Tom Becker", "tom.becker@example.com")

@@ -3,8 +3,9 @@
 //	DMCHAMP_API_KEY=... go run ./examples/recent-sessions -hours 24 -messages
 //
 // DMCHAMP_USER_ID may replace DMCHAMP_API_KEY; DMCHAMP_BASE_URL overrides
-// the API base URL. With neither credential set, it runs against an
-// in-memory demo server (package dmchamptest).
+// the API base URL. With -demo, and only then, it runs against an in-memory
+// demo server (package dmchamptest); with neither credential nor -demo it
+// exits with status 2 and says what to set.
 package main
 
 import (
@@ -28,14 +29,19 @@ func main() {
 func run() int {
 	hours := flag.Int("hours", 24, "how many hours to look back")
 	messages := flag.Bool("messages", false, "print each session's messages")
+	demo := flag.Bool("demo", false, "use the built-in demo server and its sample data")
 	flag.Parse()
 
 	opts, ok := options()
-	if !ok {
+	switch {
+	case *demo:
 		srv := dmchamptest.NewServer(dmchamptest.WithDemoData())
 		defer srv.Close()
-		fmt.Fprintln(os.Stderr, "recent-sessions: DMCHAMP_API_KEY is not set: using the built-in demo server")
+		fmt.Fprintln(os.Stderr, "recent-sessions: -demo: using the built-in demo server")
 		opts = srv.ClientOptions()
+	case !ok:
+		fmt.Fprintln(os.Stderr, "recent-sessions: set DMCHAMP_API_KEY (or DMCHAMP_USER_ID), or add -demo to use the built-in demo server")
+		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -6,9 +6,9 @@
 //	DMCHAMP_WEBHOOK_SECRET=... go run ./examples/webhook-receiver -addr :8080
 //
 // Events and replies must carry X-DmChamp-Signature: sha256=<hex
-// HMAC-SHA256 of the body under the secret>. With -demo, or when
-// DMCHAMP_WEBHOOK_SECRET is not set, it listens on a free local port, posts
-// a few signed sample requests to itself, prints them and exits.
+// HMAC-SHA256 of the body under the secret>. With -demo it listens on a
+// free local port, posts a few signed sample requests to itself, prints them
+// and exits; without -demo or DMCHAMP_WEBHOOK_SECRET it exits with status 2.
 package main
 
 import (
@@ -40,8 +40,8 @@ func run() int {
 
 	secret := []byte(os.Getenv("DMCHAMP_WEBHOOK_SECRET"))
 	if len(secret) == 0 && !*demo {
-		fmt.Fprintln(os.Stderr, "webhook-receiver: DMCHAMP_WEBHOOK_SECRET is not set: running the demo")
-		*demo = true
+		fmt.Fprintln(os.Stderr, "webhook-receiver: set DMCHAMP_WEBHOOK_SECRET, or add -demo to post sample requests to itself")
+		return 2
 	}
 	if *demo {
 		secret = []byte(rand.Text()) // a secret of the demo's own
