@@ -66,8 +66,9 @@ type delivery struct {
 // The body is {"event", "eventId", "timestamp", "data"}, with the contact
 // in the API's own shape; with a secret it carries the webhook.SignatureHeader
 // that webhook.HMACSHA256(secret) accepts. Deliveries run in order on one
-// goroutine, each within 5 s and without retries; a delivery that fails or
-// is not answered 2xx is reported by WebhookFailures. An empty url stops
+// goroutine, each within 5 s, without retries and without following
+// redirects; a delivery that fails or is not answered 2xx is reported by
+// WebhookFailures. An empty url stops
 // the deliveries.
 func (s *Server) SendWebhooks(url string, secret []byte) {
 	s.out.start()
@@ -222,7 +223,10 @@ func (o *outbox) start() {
 		o.queue = make(chan delivery, deliveryQueue)
 		o.stop = make(chan struct{})
 		o.done = make(chan struct{})
-		o.client = &http.Client{Timeout: deliveryTimeout}
+		o.client = &http.Client{
+			Timeout:       deliveryTimeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, // a 3xx is a failure
+		}
 		go o.run()
 	})
 }

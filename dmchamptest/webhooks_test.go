@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -283,4 +284,18 @@ func TestWebhookBodyShape(t *testing.T) {
 	data := body["data"].(map[string]any)
 	assert.Equal(t, id, data["id"])
 	assert.Equal(t, "+14155550123", data["phoneNumber"])
+}
+
+func TestSendWebhooksFollowsNoRedirect(t *testing.T) {
+	var hit atomic.Bool
+	other := listen(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hit.Store(true) }))
+	url := listen(t, http.RedirectHandler(other, http.StatusPermanentRedirect))
+	srv := newServer(t)
+	srv.SendWebhooks(url, []byte("s3"))
+	srv.AddContact(dmchamp.Contact{PhoneNumber: "+14155550123"})
+	flush(t, srv)
+	assert.False(t, hit.Load(), "the redirect was followed")
+	failures := srv.WebhookFailures()
+	require.Len(t, failures, 1)
+	assert.Contains(t, failures[0].Error(), "308 Permanent Redirect")
 }

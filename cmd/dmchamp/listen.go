@@ -77,7 +77,7 @@ func listen(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		l := &listener{x: x, forward: *forward, client: &http.Client{Timeout: forwardTimeout}}
+		l := &listener{x: x, forward: *forward, client: forwardClient()}
 		srv := &http.Server{Handler: l.handler(v), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
@@ -97,6 +97,16 @@ func listen(fs *flag.FlagSet) action {
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 		return err
+	}
+}
+
+// forwardClient posts to --forward. It follows no redirect: the signature
+// header (with --verify shared, the secret itself) goes to that URL only,
+// and a redirect is a failed forward.
+func forwardClient() *http.Client {
+	return &http.Client{
+		Timeout:       forwardTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 

@@ -85,7 +85,7 @@ func testListener(t *testing.T, v webhook.Verifier, forward string) (url string,
 	t.Helper()
 	stdout, stderr = new(syncBuffer), new(syncBuffer)
 	x := &env{ctx: context.Background(), stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }}
-	l := &listener{x: x, forward: forward, client: http.DefaultClient}
+	l := &listener{x: x, forward: forward, client: forwardClient()}
 	srv := httptest.NewServer(l.handler(v))
 	t.Cleanup(srv.Close)
 	return srv.URL, stdout, stderr
@@ -191,6 +191,32 @@ func TestListenForwards(t *testing.T) {
 	}
 	<-forwarded
 	if !strings.Contains(stderr.String(), "answered 502 Bad Gateway") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// TestListenForwardsToTheGivenURLOnly: a redirect from --forward is a failed
+// forward, so the signature header (with --verify shared, the secret) never
+// reaches another server.
+func TestListenForwardsToTheGivenURLOnly(t *testing.T) {
+	elsewhere := make(chan string, 1)
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere <- r.Header.Get(webhook.SignatureHeader)
+	}))
+	defer other.Close()
+	target := httptest.NewServer(http.RedirectHandler(other.URL+"/steal", http.StatusTemporaryRedirect))
+	defer target.Close()
+	url, _, stderr := testListener(t, webhook.SharedSecret(testSecret), target.URL)
+
+	if code := post(t, url+"/", testSecret, sampleEvent); code != http.StatusInternalServerError {
+		t.Errorf("redirected forward: status %d, want 500", code)
+	}
+	select {
+	case sig := <-elsewhere:
+		t.Fatalf("the redirect was followed, with signature %q", sig)
+	default:
+	}
+	if !strings.Contains(stderr.String(), "answered 307 Temporary Redirect") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
