@@ -344,3 +344,53 @@ func TestEveryMethodMapsErrors(t *testing.T) {
 		}
 	}
 }
+
+// invalidCalls holds, for every typed method that takes arguments, calls
+// with arguments it must refuse: each fails with a *ValidationError on
+// field, and sends nothing.
+var invalidCalls = []struct {
+	method string // the method's row in typedMethods
+	name   string
+	field  string
+	call   func(ctx context.Context, c *Client) error
+}{
+	{"Contacts.Get", "nil options", "PhoneNumber", func(ctx context.Context, c *Client) error {
+		_, err := c.Contacts.Get(ctx, nil)
+		return err
+	}},
+	{"Contacts.Get", "neither phone nor email", "PhoneNumber", func(ctx context.Context, c *Client) error {
+		_, err := c.Contacts.Get(ctx, &GetContactOptions{})
+		return err
+	}},
+}
+
+// methodsWithoutArguments have nothing to validate.
+var methodsWithoutArguments = map[string]bool{"Tags.List": true, "WhatsAppTemplates.List": true}
+
+func TestInvalidCallsSendNothing(t *testing.T) {
+	for _, tc := range invalidCalls {
+		t.Run(tc.method+"/"+tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			err := tc.call(t.Context(), c)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.NotErrorIs(t, err, ErrBadRequest, "a validation error is not an API error")
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+// TestInvalidCallsCoverEveryMethod enforces a row of invalidCalls for
+// every typed method with arguments.
+func TestInvalidCallsCoverEveryMethod(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range invalidCalls {
+		covered[tc.method] = true
+	}
+	for _, m := range typedMethods {
+		if !methodsWithoutArguments[m.name] {
+			assert.True(t, covered[m.name], "%s has no row in invalidCalls", m.name)
+		}
+	}
+}
