@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
@@ -8,6 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// tagsAssign is a call for the rows of invalidCalls.
+func tagsAssign(r *AssignTagRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { _, err := c.Tags.Assign(ctx, r); return err }
+}
 
 var tgTagsURL = testBaseURL + "/tags"
 
@@ -188,31 +194,6 @@ func TestTagsAssignWithUserID(t *testing.T) {
 
 	_, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "no-show", Email: "priya.r@example.in"})
 	require.NoError(t, err)
-}
-
-func TestTagsAssignValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		req   *AssignTagRequest
-		field string
-	}{
-		{"nil", nil, "request"},
-		{"empty", &AssignTagRequest{}, "Tag"},
-		{"missing tag", &AssignTagRequest{PhoneNumber: "+34612345678"}, "Tag"},
-		{"neither identifier", &AssignTagRequest{Tag: "vip"}, "PhoneNumber"},
-		{"both identifiers", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678", Email: "maria.gonzalez@example.com"}, "PhoneNumber"},
-		{"bad phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34-612-345-678"}, "PhoneNumber"},
-		{"short phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "12345"}, "PhoneNumber"},
-		{"bad email", &AssignTagRequest{Tag: "vip", Email: "maria@@example.com"}, "Email"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			msg, err := c.Tags.Assign(t.Context(), tc.req)
-			assert.Empty(t, msg)
-			ctValidation(t, err, tc.field, mt.GetTotalCallCount())
-		})
-	}
 }
 
 func TestTagsAssignErrors(t *testing.T) {
