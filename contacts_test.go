@@ -8,6 +8,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -84,7 +85,7 @@ func ctRaw(t *testing.T, b []byte, field string) json.RawMessage {
 type errorFixture struct {
 	method   string // the method's row in typedMethods
 	status   int
-	fixture  string
+	fixture  string // a file of testdata, or the body itself when it starts with "{"
 	code     int
 	message  string
 	target   error  // the only sentinel matched; nil for none
@@ -114,8 +115,11 @@ func fixtureError(t *testing.T, method string, status int, body []byte) *APIErro
 // checkErrorFixtures checks the *APIError of each error answer.
 func checkErrorFixtures(t *testing.T, cases []errorFixture) {
 	for _, tc := range cases {
-		t.Run(tc.method+"/"+tc.fixture+"/"+http.StatusText(tc.status), func(t *testing.T) {
-			body := fixture(t, tc.fixture)
+		t.Run(tc.method+"/"+http.StatusText(tc.status)+"/"+tc.fixture, func(t *testing.T) {
+			body := []byte(tc.fixture)
+			if !strings.HasPrefix(tc.fixture, "{") {
+				body = fixture(t, tc.fixture)
+			}
 			ae := fixtureError(t, tc.method, tc.status, body)
 			assert.Equal(t, tc.status, ae.StatusCode, "StatusCode")
 			assert.Equal(t, tc.code, ae.Code, "Code")

@@ -140,6 +140,7 @@ func TestTagsAssignWithUserID(t *testing.T) {
 func TestTagsErrorBodies(t *testing.T) {
 	checkErrorFixtures(t, []errorFixture{
 		{"Tags.List", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized, "", ""},
+		{"Tags.List", 200, `{"success":false,"error_code":401,"error":"Invalid API key"}`, 401, "Invalid API key", ErrUnauthorized, "", ""},
 		{"Tags.Assign", 400, "tags/error_400.json", 400, "Tag and either phoneNumber or email are required", ErrBadRequest, "", ""},
 		{"Tags.Assign", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized, "", ""},
 		{"Tags.Assign", 404, "tags/error_404.json", 404, "Contact not found", ErrNotFound, "", ""},
