@@ -12,14 +12,11 @@ import (
 
 // Calls for the rows of invalidCalls.
 func chatSessionsRecent(o *RecentChatSessionsOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.ChatSessions.Recent(ctx, o); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatSessions.Recent(ctx, o)) }
 }
 
 func chatSessionsForContact(id string, o *ContactChatSessionsOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error {
-		_, err := c.ChatSessions.ForContact(ctx, id, o)
-		return err
-	}
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatSessions.ForContact(ctx, id, o)) }
 }
 
 func TestChatSessionsRecent(t *testing.T) {

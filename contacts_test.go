@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	jsonv2 "github.com/go-json-experiment/json"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,32 +18,46 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// noResult returns the error of a call, or, when the call returned a
+// result too, an error that is no *ValidationError.
+func noResult[T any](got T, err error) error {
+	if !reflect.ValueOf(&got).Elem().IsZero() {
+		return fmt.Errorf("a result, %v, with the error %v", got, err)
+	}
+	return err
+}
+
 // Calls for the rows of invalidCalls.
 func contactsGet(o *GetContactOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Contacts.Get(ctx, o); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Contacts.Get(ctx, o)) }
 }
 
 func contactsCreate(r *CreateContactRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Contacts.Create(ctx, r); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Contacts.Create(ctx, r)) }
 }
 
 func contactsUpdate(id string, r *UpdateContactRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Contacts.Update(ctx, id, r); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Contacts.Update(ctx, id, r)) }
 }
 
 func contactsAddToList(contactID, listID string) func(context.Context, *Client) error {
 	return func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.AddToList(ctx, contactID, listID)
-		return err
+		return noResult(c.Contacts.AddToList(ctx, contactID, listID))
 	}
 }
 
 func contactsEnsure(r *CreateContactRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, _, err := c.Contacts.Ensure(ctx, r); return err }
+	return func(ctx context.Context, c *Client) error {
+		got, created, err := c.Contacts.Ensure(ctx, r)
+		if created {
+			return errors.New("created, with the error")
+		}
+		return noResult(got, err)
+	}
 }
 
 func contactsTags(id string) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Contacts.Tags(ctx, id); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Contacts.Tags(ctx, id)) }
 }
 
 const (

@@ -15,10 +15,7 @@ import (
 
 // incomingCustomChannel is a call for the rows of invalidCalls.
 func incomingCustomChannel(m *CustomChannelMessage) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error {
-		_, err := c.Messages.IncomingCustomChannel(ctx, m)
-		return err
-	}
+	return func(ctx context.Context, c *Client) error { return noResult(c.Messages.IncomingCustomChannel(ctx, m)) }
 }
 
 const incomingCustomURL = testBaseURL + "/incoming-custom-channel-message"

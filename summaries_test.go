@@ -15,7 +15,7 @@ import (
 
 // summariesGenerate is a call for the rows of invalidCalls.
 func summariesGenerate(r *GenerateSummaryRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Summaries.Generate(ctx, r); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Summaries.Generate(ctx, r)) }
 }
 
 const summariesURL = testBaseURL + "/summaries"

@@ -12,7 +12,7 @@ import (
 
 // tagsAssign is a call for the rows of invalidCalls.
 func tagsAssign(r *AssignTagRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.Tags.Assign(ctx, r); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Tags.Assign(ctx, r)) }
 }
 
 var tgTagsURL = testBaseURL + "/tags"

@@ -18,13 +18,12 @@ import (
 // Calls for the rows of invalidCalls.
 func whatsAppTemplatesSend(contactID, templateID string) func(context.Context, *Client) error {
 	return func(ctx context.Context, c *Client) error {
-		_, err := c.WhatsAppTemplates.Send(ctx, contactID, templateID)
-		return err
+		return noResult(c.WhatsAppTemplates.Send(ctx, contactID, templateID))
 	}
 }
 
 func whatsAppWebSend(phone, text string) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { _, err := c.WhatsAppWeb.Send(ctx, phone, text); return err }
+	return func(ctx context.Context, c *Client) error { return noResult(c.WhatsAppWeb.Send(ctx, phone, text)) }
 }
 
 const (
