@@ -1,7 +1,7 @@
 package dmchamp
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
@@ -9,6 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// Calls for the rows of invalidCalls.
+func chatSessionsRecent(o *RecentChatSessionsOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatSessions.Recent(ctx, o)) }
+}
+
+func chatSessionsForContact(id string, o *ContactChatSessionsOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatSessions.ForContact(ctx, id, o)) }
+}
 
 func TestChatSessionsRecent(t *testing.T) {
 	c, mt := setup(t)
@@ -145,30 +154,6 @@ func TestChatSessionsRecentLargeWithMessages(t *testing.T) {
 	}, first.Messages[0])
 }
 
-func TestChatSessionsRecentValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		opts  *RecentChatSessionsOptions
-		field string
-	}{
-		{"nil options", nil, "Hours"},
-		{"hours zero", &RecentChatSessionsOptions{}, "Hours"},
-		{"hours negative", &RecentChatSessionsOptions{Hours: -3}, "Hours"},
-		{"limit negative", &RecentChatSessionsOptions{Hours: 1, Limit: -1}, "Limit"},
-		{"unknown status", &RecentChatSessionsOptions{Hours: 1, Status: "open"}, "Status"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			_, err := c.ChatSessions.Recent(t.Context(), tc.opts)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
 func TestChatSessionsForContact(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -241,91 +226,40 @@ func TestChatSessionsForContactNilOptionsAndEscaping(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestChatSessionsForContactValidation(t *testing.T) {
-	for _, id := range []string{"", ".", "..", "recent"} {
-		c, mt := setup(t)
-		_, err := c.ChatSessions.ForContact(t.Context(), id, nil)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "id %q", id)
-		assert.Equal(t, "contactID", ve.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
-	}
-	c, mt := setup(t)
-	_, err := c.ChatSessions.ForContact(t.Context(), "abc", &ContactChatSessionsOptions{Limit: -5})
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
-	assert.Equal(t, "Limit", ve.Field)
-	assert.Zero(t, mt.GetTotalCallCount())
+func TestChatSessionsErrorBodies(t *testing.T) {
+	checkErrorFixtures(t, []errorFixture{
+		{"ChatSessions.ForContact", 400, "chatsessions/error_400.json", 400, "Missing or invalid hours parameter", ErrBadRequest, "", ""},
+		{"ChatSessions.ForContact", 401, "chatsessions/error_401.json", 401, "Invalid API key or user ID", ErrUnauthorized, "", ""},
+		{"ChatSessions.ForContact", 403, "chatsessions/error_403.json", 403, "Contact does not belong to authenticated user", ErrForbidden, "", ""},
+		{"ChatSessions.ForContact", 404, "chatsessions/error_404.json", 404, "Contact not found", ErrNotFound, "", ""},
+	})
 }
 
-func TestChatSessionsErrors(t *testing.T) {
+// TestRecentChatSessionsDecoding decodes answers of ChatSessions.Recent as
+// the request path does ({success, data}); a nil want is an answer refused.
+func TestRecentChatSessionsDecoding(t *testing.T) {
 	cases := []struct {
-		status  int
-		fixture string
-		target  error
-		message string
+		name string
+		json string
+		want *RecentChatSessions
 	}{
-		{400, "chatsessions/error_400.json", ErrBadRequest, "Missing or invalid hours parameter"},
-		{401, "chatsessions/error_401.json", ErrUnauthorized, "Invalid API key or user ID"},
-		{403, "chatsessions/error_403.json", ErrForbidden, "Contact does not belong to authenticated user"},
-		{404, "chatsessions/error_404.json", ErrNotFound, "Contact not found"},
+		// Unknown enum values and unknown fields decode; null leaves zero values.
+		{"lenient values", `{"success":true,"data":{"hours_ago":2,"total_sessions":1,"sessions":[
+			{"session_id":"s1","contact_name":null,"status":"ChatSessionArchived","start_date_time":null,"end_date_time":null,"extra":{"x":1}}]}}`,
+			&RecentChatSessions{HoursAgo: 2, TotalSessions: 1, Sessions: []RecentChatSession{{SessionID: "s1", Status: "ChatSessionArchived"}}}},
+		{"bad timestamp", `{"success":true,"data":{"sessions":[{"session_id":"s1","start_date_time":"yesterday"}]}}`, nil},
 	}
 	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    testBaseURL + "/chat-sessions/aB3dE5fG7hJ9kL1mN2pQ",
-				query:  withKey(nil),
-			}, reply(t, tc.status, tc.fixture))
-
-			_, err := c.ChatSessions.ForContact(t.Context(), "aB3dE5fG7hJ9kL1mN2pQ", nil)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.status, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/chat-sessions/aB3dE5fG7hJ9kL1mN2pQ", apiErr.Path)
-			assert.Equal(t, 1, apiErr.Attempts)
-			assert.ErrorIs(t, err, tc.target)
-			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrForbidden, ErrNotFound, ErrServer, ErrConflict} {
-				if !errors.Is(other, tc.target) {
-					assert.NotErrorIs(t, err, other)
-				}
+		t.Run(tc.name, func(t *testing.T) {
+			var got RecentChatSessions
+			failed, err := decodeAnswer([]byte(tc.json), inData, &got)
+			assert.Nil(t, failed)
+			if tc.want == nil {
+				assert.Error(t, err)
+				return
 			}
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "4xx is not retried")
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, &got)
 		})
 	}
-}
-
-func TestChatSessionsLenientValues(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    testBaseURL + "/chat-sessions/recent",
-		query:  withKey(url.Values{"hours": {"2"}}),
-	}, jsonReply(200, `{"success":true,"data":{"hours_ago":2,"total_sessions":1,"sessions":[
-		{"session_id":"s1","contact_name":null,"status":"ChatSessionArchived","start_date_time":null,"end_date_time":null,"extra":{"x":1}}]}}`))
-
-	got, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 2})
-	require.NoError(t, err)
-	assert.Equal(t, []RecentChatSession{{SessionID: "s1", Status: "ChatSessionArchived"}}, got.Sessions,
-		"unknown enum values and unknown fields decode; null leaves zero values")
-}
-
-func TestChatSessionsBadTimestampIsInvalidResponse(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    testBaseURL + "/chat-sessions/recent",
-		query:  withKey(url.Values{"hours": {"2"}}),
-	}, jsonReply(200, `{"success":true,"data":{"sessions":[{"session_id":"s1","start_date_time":"yesterday"}]}}`))
-
-	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 2})
-	assert.ErrorIs(t, err, ErrInvalidResponse)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Contains(t, string(apiErr.Body), `"yesterday"`)
 }

@@ -344,3 +344,135 @@ func TestEveryMethodMapsErrors(t *testing.T) {
 		}
 	}
 }
+
+// invalidCalls holds, for every typed method that takes arguments, calls
+// with arguments it must refuse: each fails with a *ValidationError on
+// field, and sends nothing.
+var invalidCalls = []struct {
+	method string // the method's row in typedMethods
+	name   string
+	field  string
+	call   func(ctx context.Context, c *Client) error
+}{
+	{"Contacts.Get", "nil options", "PhoneNumber", func(ctx context.Context, c *Client) error {
+		_, err := c.Contacts.Get(ctx, nil)
+		return err
+	}},
+	{"Contacts.Get", "neither phone nor email", "PhoneNumber", func(ctx context.Context, c *Client) error {
+		_, err := c.Contacts.Get(ctx, &GetContactOptions{})
+		return err
+	}},
+	{"Contacts.Get", "both", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: ctPhone, Email: ctEmail})},
+	{"Contacts.Get", "phone with letters", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+34612ABC678"})},
+	{"Contacts.Get", "phone with spaces", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+34 612 345 678"})},
+	{"Contacts.Get", "phone too short", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+123456"})},
+	{"Contacts.Get", "phone too long", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+1234567890123456"})},
+	{"Contacts.Get", "phone double plus", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "++34612345678"})},
+	{"Contacts.Get", "email without domain", "Email", contactsGet(&GetContactOptions{Email: "maria.gonzalez@"})},
+	{"Contacts.Get", "email without at", "Email", contactsGet(&GetContactOptions{Email: "maria.gonzalez.example.com"})},
+	{"Contacts.Get", "email with display name", "Email", contactsGet(&GetContactOptions{Email: "Maria Gonzalez <" + ctEmail + ">"})},
+	{"Contacts.Create", "nil", "request", contactsCreate(nil)},
+	{"Contacts.Create", "missing phone", "PhoneNumber", contactsCreate(&CreateContactRequest{FirstName: "Maria", Email: ctEmail})},
+	{"Contacts.Create", "phone with letters", "PhoneNumber", contactsCreate(&CreateContactRequest{PhoneNumber: "+34 612-345-678"})},
+	{"Contacts.Create", "phone too short", "PhoneNumber", contactsCreate(&CreateContactRequest{PhoneNumber: "612345"})},
+	{"Contacts.Create", "phone too long", "PhoneNumber", contactsCreate(&CreateContactRequest{PhoneNumber: "+3461234567890123"})},
+	{"Contacts.Create", "bad email", "Email", contactsCreate(&CreateContactRequest{PhoneNumber: ctPhone, Email: "maria at example.com"})},
+	{"Contacts.Create", "email with display name", "Email", contactsCreate(&CreateContactRequest{PhoneNumber: ctPhone, Email: "Maria <" + ctEmail + ">"})},
+	{"Contacts.Create", "empty list id", "ListIDs", contactsCreate(&CreateContactRequest{PhoneNumber: ctPhone, ListIDs: []string{ctListID, ""}})},
+	{"Contacts.Update", "empty id", "contactID", contactsUpdate("", &UpdateContactRequest{FirstName: Ptr("Maria")})},
+	{"Contacts.Update", "dot id", "contactID", contactsUpdate(".", &UpdateContactRequest{FirstName: Ptr("Maria")})},
+	{"Contacts.Update", "dot-dot id", "contactID", contactsUpdate("..", &UpdateContactRequest{FirstName: Ptr("Maria")})},
+	{"Contacts.Update", "nil request", "request", contactsUpdate(ctContactID, nil)},
+	{"Contacts.Update", "empty request", "request", contactsUpdate(ctContactID, &UpdateContactRequest{})},
+	{"Contacts.Update", "bad email", "Email", contactsUpdate(ctContactID, &UpdateContactRequest{Email: Ptr("mj.gonzalez@")})},
+	{"Contacts.Update", "email with display name", "Email", contactsUpdate(ctContactID, &UpdateContactRequest{Email: Ptr("MJ <mj.gonzalez@example.com>")})},
+	{"Contacts.AddToList", "no contact", "contactID", contactsAddToList("", ctListID)},
+	{"Contacts.AddToList", "no list", "listID", contactsAddToList(ctContactID, "")},
+	{"Contacts.AddToList", "neither", "contactID", contactsAddToList("", "")},
+	{"Contacts.Ensure", "nil", "request", contactsEnsure(nil)},
+	{"Contacts.Ensure", "phone too short", "PhoneNumber", contactsEnsure(&CreateContactRequest{PhoneNumber: "12"})},
+	{"Contacts.Tags", "empty id", "contactID", contactsTags("")},
+	{"Contacts.Tags", "dot id", "contactID", contactsTags(".")},
+	{"Contacts.Tags", "dot-dot id", "contactID", contactsTags("..")},
+	{"Tags.Assign", "nil", "request", tagsAssign(nil)},
+	{"Tags.Assign", "empty", "Tag", tagsAssign(&AssignTagRequest{})},
+	{"Tags.Assign", "missing tag", "Tag", tagsAssign(&AssignTagRequest{PhoneNumber: ctPhone})},
+	{"Tags.Assign", "neither identifier", "PhoneNumber", tagsAssign(&AssignTagRequest{Tag: "vip"})},
+	{"Tags.Assign", "both identifiers", "PhoneNumber", tagsAssign(&AssignTagRequest{Tag: "vip", PhoneNumber: ctPhone, Email: ctEmail})},
+	{"Tags.Assign", "bad phone", "PhoneNumber", tagsAssign(&AssignTagRequest{Tag: "vip", PhoneNumber: "+34-612-345-678"})},
+	{"Tags.Assign", "short phone", "PhoneNumber", tagsAssign(&AssignTagRequest{Tag: "vip", PhoneNumber: "12345"})},
+	{"Tags.Assign", "bad email", "Email", tagsAssign(&AssignTagRequest{Tag: "vip", Email: "maria@@example.com"})},
+	{"ChatSessions.Recent", "nil options", "Hours", chatSessionsRecent(nil)},
+	{"ChatSessions.Recent", "hours zero", "Hours", chatSessionsRecent(&RecentChatSessionsOptions{})},
+	{"ChatSessions.Recent", "hours negative", "Hours", chatSessionsRecent(&RecentChatSessionsOptions{Hours: -3})},
+	{"ChatSessions.Recent", "limit negative", "Limit", chatSessionsRecent(&RecentChatSessionsOptions{Hours: 1, Limit: -1})},
+	{"ChatSessions.Recent", "unknown status", "Status", chatSessionsRecent(&RecentChatSessionsOptions{Hours: 1, Status: "open"})},
+	{"ChatSessions.ForContact", "empty id", "contactID", chatSessionsForContact("", nil)},
+	{"ChatSessions.ForContact", "dot id", "contactID", chatSessionsForContact(".", nil)},
+	{"ChatSessions.ForContact", "dot-dot id", "contactID", chatSessionsForContact("..", nil)},
+	{"ChatSessions.ForContact", "id recent", "contactID", chatSessionsForContact("recent", nil)},
+	{"ChatSessions.ForContact", "limit negative", "Limit", chatSessionsForContact("abc", &ContactChatSessionsOptions{Limit: -5})},
+	{"Summaries.Generate", "nil request", "request", summariesGenerate(nil)},
+	{"Summaries.Generate", "neither", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{})},
+	{"Summaries.Generate", "both", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: ctPhone, Email: ctEmail})},
+	{"Summaries.Generate", "phone with spaces", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: "+34 612 345 678"})},
+	{"Summaries.Generate", "phone with dashes", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: "+1-415-555-0123"})},
+	{"Summaries.Generate", "phone too short", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: "+123456"})},
+	{"Summaries.Generate", "phone too long", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: "+1234567890123456"})},
+	{"Summaries.Generate", "phone with letters", "PhoneNumber", summariesGenerate(&GenerateSummaryRequest{PhoneNumber: "+3461234567a"})},
+	{"Summaries.Generate", "email without domain", "Email", summariesGenerate(&GenerateSummaryRequest{Email: "maria@"})},
+	{"Summaries.Generate", "email without at", "Email", summariesGenerate(&GenerateSummaryRequest{Email: "maria.gonzalez.example.com"})},
+	{"Summaries.Generate", "email with display name", "Email", summariesGenerate(&GenerateSummaryRequest{Email: "Maria <" + ctEmail + ">"})},
+	{"Summaries.Generate", "email with spaces", "Email", summariesGenerate(&GenerateSummaryRequest{Email: " " + ctEmail})},
+	{"WhatsAppTemplates.Send", "empty contact", "contactID", whatsAppTemplatesSend("", waTemplateID)},
+	{"WhatsAppTemplates.Send", "empty template", "templateID", whatsAppTemplatesSend(waContactID, "")},
+	{"WhatsAppTemplates.Send", "both empty", "contactID", whatsAppTemplatesSend("", "")},
+	{"WhatsAppWeb.Send", "no plus", "phoneNumber", whatsAppWebSend("14155550123", "Hi")},
+	{"WhatsAppWeb.Send", "leading zero", "phoneNumber", whatsAppWebSend("+0123456", "Hi")},
+	{"WhatsAppWeb.Send", "spaces", "phoneNumber", whatsAppWebSend("+1 415 555 0123", "Hi")},
+	{"WhatsAppWeb.Send", "dashes", "phoneNumber", whatsAppWebSend("+1-415-555-0123", "Hi")},
+	{"WhatsAppWeb.Send", "16 digits", "phoneNumber", whatsAppWebSend("+1234567890123456", "Hi")},
+	{"WhatsAppWeb.Send", "plus only", "phoneNumber", whatsAppWebSend("+", "Hi")},
+	{"WhatsAppWeb.Send", "one digit", "phoneNumber", whatsAppWebSend("+1", "Hi")},
+	{"WhatsAppWeb.Send", "double plus", "phoneNumber", whatsAppWebSend("++14155550123", "Hi")},
+	{"WhatsAppWeb.Send", "trailing newline", "phoneNumber", whatsAppWebSend("+14155550123\n", "Hi")},
+	{"WhatsAppWeb.Send", "empty phone", "phoneNumber", whatsAppWebSend("", "Hi")},
+	{"WhatsAppWeb.Send", "empty text", "text", whatsAppWebSend("+14155550123", "")},
+	{"WhatsAppWeb.Send", "blank text", "text", whatsAppWebSend("+14155550123", " \n\n\t ")},
+	{"WhatsAppWeb.Send", "both invalid", "phoneNumber", whatsAppWebSend("", "")},
+	{"Messages.IncomingCustomChannel", "nil message", "message", incomingCustomChannel(nil)},
+	{"Messages.IncomingCustomChannel", "empty message", "CustomData.FromID", incomingCustomChannel(&CustomChannelMessage{})},
+	{"Messages.IncomingCustomChannel", "no sender", "CustomData.FromID", incomingCustomChannel(&CustomChannelMessage{MessageType: "text",
+		CustomData: CustomChannelData{ToID: "bot:clinic_helper", Body: "Hello", Channel: "custom"}})},
+}
+
+// methodsWithoutArguments have nothing to validate.
+var methodsWithoutArguments = map[string]bool{"Tags.List": true, "WhatsAppTemplates.List": true}
+
+func TestInvalidCallsSendNothing(t *testing.T) {
+	for _, tc := range invalidCalls {
+		t.Run(tc.method+"/"+tc.name, func(t *testing.T) {
+			c, mt := setup(t)
+			err := tc.call(t.Context(), c)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.NotErrorIs(t, err, ErrBadRequest, "a validation error is not an API error")
+			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
+		})
+	}
+}
+
+// TestInvalidCallsCoverEveryMethod enforces a row of invalidCalls for
+// every typed method with arguments.
+func TestInvalidCallsCoverEveryMethod(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range invalidCalls {
+		covered[tc.method] = true
+	}
+	for _, m := range typedMethods {
+		if !methodsWithoutArguments[m.name] {
+			assert.True(t, covered[m.name], "%s has no row in invalidCalls", m.name)
+		}
+	}
+}

@@ -1,7 +1,7 @@
 package dmchamp
 
 import (
-	"errors"
+	"context"
 	"net"
 	"net/http"
 	"net/url"
@@ -13,52 +13,45 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// summariesGenerate is a call for the rows of invalidCalls.
+func summariesGenerate(r *GenerateSummaryRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return noResult(c.Summaries.Generate(ctx, r)) }
+}
+
 const summariesURL = testBaseURL + "/summaries"
 
-func TestSummariesGeneratePhone(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"phoneNumber":"+34612345678"}`,
-		header: noAuth,
-	}, reply(t, 200, "summaries/generate.json"))
+func TestSummariesGenerate(t *testing.T) {
+	cases := []struct {
+		req  GenerateSummaryRequest
+		body string
+	}{
+		{GenerateSummaryRequest{PhoneNumber: "+34612345678"}, `{"phoneNumber":"+34612345678"}`},
+		{GenerateSummaryRequest{PhoneNumber: "447700900123"}, `{"phoneNumber":"447700900123"}`}, // sent as given: no "+" is added
+		{GenerateSummaryRequest{Email: "maria.gonzalez@example.com"}, `{"email":"maria.gonzalez@example.com"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.body, func(t *testing.T) {
+			c, mt := setup(t)
+			expect(t, mt, want{method: http.MethodPost, url: summariesURL, query: withKey(nil), body: tc.body, header: noAuth},
+				reply(t, 200, "summaries/generate.json"))
 
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
-	require.NoError(t, err)
-	assert.Equal(t, "Summary generation initiated successfully", got)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
+			got, err := c.Summaries.Generate(t.Context(), &tc.req)
+			require.NoError(t, err)
+			assert.Equal(t, "Summary generation initiated successfully", got)
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+		})
+	}
 }
 
-func TestSummariesGeneratePhoneWithoutPlus(t *testing.T) {
-	c, mt := setup(t)
-	// Sent as given: no "+" is added.
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"phoneNumber":"447700900123"}`,
-	}, reply(t, 200, "summaries/generate.json"))
-
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "447700900123"})
-	require.NoError(t, err)
-	assert.Equal(t, "Summary generation initiated successfully", got)
-}
-
-func TestSummariesGenerateEmail(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"email":"maria.gonzalez@example.com"}`,
-		header: noAuth,
-	}, reply(t, 200, "summaries/generate.json"))
-
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{Email: "maria.gonzalez@example.com"})
-	require.NoError(t, err)
-	assert.Equal(t, "Summary generation initiated successfully", got)
+func TestSummariesErrorBodies(t *testing.T) {
+	checkErrorFixtures(t, []errorFixture{
+		{"Summaries.Generate", 400, "summaries/error_400.json", 0, "Either phoneNumber or email is required", ErrBadRequest, "", ""},
+		{"Summaries.Generate", 401, "summaries/error_401.json", 0, "Invalid API key", ErrUnauthorized, "", ""},
+		{"Summaries.Generate", 404, "summaries/error_404.json", 0, "Contact not found", ErrNotFound, "", ""},
+		{"Summaries.Generate", 500, "summaries/error_500.json", 0, "Failed to publish summary request", ErrServer, "", ""},
+		{"Summaries.Generate", 200, `{"success":false,"message":"Contact has no conversation to summarize"}`, 0,
+			"Contact has no conversation to summarize", nil, "", ""},
+	})
 }
 
 func TestSummariesGenerateWithUserID(t *testing.T) {
@@ -95,24 +88,6 @@ func TestSummariesGenerateEmptyAnswer(t *testing.T) {
 	}
 }
 
-func TestSummariesGenerateFailureOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"phoneNumber":"+34612345678"}`,
-	}, jsonReply(200, `{"success":false,"message":"Contact has no conversation to summarize"}`))
-
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
-	assert.Empty(t, got)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "Contact has no conversation to summarize", apiErr.Message)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
-}
-
 func TestSummariesGenerateInvalidResponse(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -125,82 +100,6 @@ func TestSummariesGenerateInvalidResponse(t *testing.T) {
 	_, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
 	assert.ErrorIs(t, err, ErrInvalidResponse)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestSummariesGenerateValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		req   *GenerateSummaryRequest
-		field string
-	}{
-		{"nil request", nil, "request"},
-		{"neither", &GenerateSummaryRequest{}, "PhoneNumber"},
-		{"both", &GenerateSummaryRequest{PhoneNumber: "+34612345678", Email: "maria.gonzalez@example.com"}, "PhoneNumber"},
-		{"phone with spaces", &GenerateSummaryRequest{PhoneNumber: "+34 612 345 678"}, "PhoneNumber"},
-		{"phone with dashes", &GenerateSummaryRequest{PhoneNumber: "+1-415-555-0123"}, "PhoneNumber"},
-		{"phone too short", &GenerateSummaryRequest{PhoneNumber: "+123456"}, "PhoneNumber"},
-		{"phone too long", &GenerateSummaryRequest{PhoneNumber: "+1234567890123456"}, "PhoneNumber"},
-		{"phone with letters", &GenerateSummaryRequest{PhoneNumber: "+3461234567a"}, "PhoneNumber"},
-		{"email without domain", &GenerateSummaryRequest{Email: "maria@"}, "Email"},
-		{"email without at", &GenerateSummaryRequest{Email: "maria.gonzalez.example.com"}, "Email"},
-		{"email with display name", &GenerateSummaryRequest{Email: "Maria <maria.gonzalez@example.com>"}, "Email"},
-		{"email with spaces", &GenerateSummaryRequest{Email: " maria.gonzalez@example.com"}, "Email"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			got, err := c.Summaries.Generate(t.Context(), tc.req)
-			assert.Empty(t, got)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
-func TestSummariesGenerateErrors(t *testing.T) {
-	cases := []struct {
-		status  int
-		fixture string
-		target  error
-		message string
-	}{
-		{400, "summaries/error_400.json", ErrBadRequest, "Either phoneNumber or email is required"},
-		{401, "summaries/error_401.json", ErrUnauthorized, "Invalid API key"},
-		{404, "summaries/error_404.json", ErrNotFound, "Contact not found"},
-		{500, "summaries/error_500.json", ErrServer, "Failed to publish summary request"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodPost,
-				url:    summariesURL,
-				query:  withKey(nil),
-				body:   `{"email":"maria.gonzalez@example.com"}`,
-			}, reply(t, tc.status, tc.fixture))
-
-			got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{Email: "maria.gonzalez@example.com"})
-			assert.Empty(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Zero(t, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			assert.Equal(t, http.MethodPost, apiErr.Method)
-			assert.Equal(t, "/v1/summaries", apiErr.Path)
-			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			assert.ErrorIs(t, err, tc.target)
-			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrServer, ErrInvalidResponse} {
-				if !errors.Is(other, tc.target) {
-					assert.NotErrorIs(t, err, other)
-				}
-			}
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST is sent once")
-		})
-	}
 }
 
 func TestSummariesGenerateBareStringErrorMessage(t *testing.T) {

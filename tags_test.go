@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"testing"
@@ -8,6 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// tagsAssign is a call for the rows of invalidCalls.
+func tagsAssign(r *AssignTagRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return noResult(c.Tags.Assign(ctx, r)) }
+}
 
 var tgTagsURL = testBaseURL + "/tags"
 
@@ -34,33 +40,6 @@ func TestTagsList(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestTagsListEmpty(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    tgTagsURL,
-		query:  withKey(nil),
-	}, reply(t, 200, "tags/list_empty.json"))
-
-	got, err := c.Tags.List(t.Context())
-	require.NoError(t, err)
-	assert.NotNil(t, got)
-	assert.Equal(t, []Tag{}, got)
-}
-
-func TestTagsListStrings(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    tgTagsURL,
-		query:  withKey(nil),
-	}, jsonReply(200, `["vip",{"name":"no-show","description":"Missed an appointment without cancelling"}]`))
-
-	got, err := c.Tags.List(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []Tag{{Name: "vip"}, {Name: "no-show", Description: "Missed an appointment without cancelling"}}, got)
-}
-
 func TestTagsListWithUserID(t *testing.T) {
 	c, mt := setupBare(t, WithUserID(testUserID))
 	expect(t, mt, want{
@@ -73,38 +52,6 @@ func TestTagsListWithUserID(t *testing.T) {
 	got, err := c.Tags.List(t.Context())
 	require.NoError(t, err)
 	assert.Len(t, got, 5)
-}
-
-func TestTagsListErrors(t *testing.T) {
-	cases := []struct {
-		name    string
-		status  int
-		body    string
-		code    int
-		message string
-		target  error
-	}{
-		{"401 bare string", 401, string(fixture(t, "tags/error_401.json")), 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized},
-		{"error envelope on 200", 200, `{"success":false,"error_code":401,"error":"Invalid API key"}`, 401, "Invalid API key", ErrUnauthorized},
-		{"object instead of array", 200, `{"success":true,"tags":[{"name":"vip"}]}`, 0, "", ErrInvalidResponse},
-		{"truncated array", 200, `[{"name":"vip"},{"name":"no-`, 0, "", ErrInvalidResponse},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    tgTagsURL,
-				query:  withKey(nil),
-			}, jsonReply(tc.status, tc.body))
-
-			got, err := c.Tags.List(t.Context())
-			assert.Nil(t, got)
-			apiErr := ctAPIError(t, err, tc.status, tc.code, tc.message, http.MethodGet, "/v1/tags", tc.target)
-			assert.Equal(t, tc.body, string(apiErr.Body))
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
-	}
 }
 
 func TestTagsListServerErrorIsRetried(t *testing.T) {
@@ -190,61 +137,46 @@ func TestTagsAssignWithUserID(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestTagsAssignValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		req   *AssignTagRequest
-		field string
-	}{
-		{"nil", nil, "request"},
-		{"empty", &AssignTagRequest{}, "Tag"},
-		{"missing tag", &AssignTagRequest{PhoneNumber: "+34612345678"}, "Tag"},
-		{"neither identifier", &AssignTagRequest{Tag: "vip"}, "PhoneNumber"},
-		{"both identifiers", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678", Email: "maria.gonzalez@example.com"}, "PhoneNumber"},
-		{"bad phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "+34-612-345-678"}, "PhoneNumber"},
-		{"short phone", &AssignTagRequest{Tag: "vip", PhoneNumber: "12345"}, "PhoneNumber"},
-		{"bad email", &AssignTagRequest{Tag: "vip", Email: "maria@@example.com"}, "Email"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			msg, err := c.Tags.Assign(t.Context(), tc.req)
-			assert.Empty(t, msg)
-			ctValidation(t, err, tc.field, mt.GetTotalCallCount())
-		})
-	}
+func TestTagsErrorBodies(t *testing.T) {
+	checkErrorFixtures(t, []errorFixture{
+		{"Tags.List", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized, "", ""},
+		{"Tags.List", 200, `{"success":false,"error_code":401,"error":"Invalid API key"}`, 401, "Invalid API key", ErrUnauthorized, "", ""},
+		{"Tags.Assign", 400, "tags/error_400.json", 400, "Tag and either phoneNumber or email are required", ErrBadRequest, "", ""},
+		{"Tags.Assign", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized, "", ""},
+		{"Tags.Assign", 404, "tags/error_404.json", 404, "Contact not found", ErrNotFound, "", ""},
+		{"Tags.Assign", 200, "tags/error_404.json", 404, "Contact not found", ErrNotFound, "", ""},
+		{"Tags.Assign", 500, "tags/error_500.json", 500, "Something went wrong while tagging the contact", ErrServer, "", ""},
+	})
 }
 
-func TestTagsAssignErrors(t *testing.T) {
+// TestTagDecoding decodes the answers of Tags.List and Contacts.Tags as the
+// request path does (the bare shape: unmarshal of the whole body): tags
+// are objects or strings. A nil want is an answer refused.
+func TestTagDecoding(t *testing.T) {
 	cases := []struct {
-		name    string
-		status  int
-		fixture string
-		code    int
-		message string
-		target  error
+		name string
+		json string
+		want []Tag
 	}{
-		{"400", 400, "tags/error_400.json", 400, "Tag and either phoneNumber or email are required", ErrBadRequest},
-		{"401", 401, "tags/error_401.json", 0, "Unauthorized: invalid API key or user ID", ErrUnauthorized},
-		{"404", 404, "tags/error_404.json", 404, "Contact not found", ErrNotFound},
-		{"404 on 200", 200, "tags/error_404.json", 404, "Contact not found", ErrNotFound},
-		{"500 sent once", 500, "tags/error_500.json", 500, "Something went wrong while tagging the contact", ErrServer},
+		{"empty", string(fixture(t, "tags/list_empty.json")), []Tag{}},
+		{"strings", string(fixture(t, "contacts/tags_strings.json")), []Tag{{Name: "appointment-booked"}, {Name: "vip"}, {Name: "spanish-speaker"}}},
+		{"string and object", `["vip",{"name":"no-show","description":"Missed an appointment without cancelling"}]`,
+			[]Tag{{Name: "vip"}, {Name: "no-show", Description: "Missed an appointment without cancelling"}}},
+		{"mixed, spaces kept", `["vip", {"name":"no-show","description":"Missed an appointment"}, " spaced "]`,
+			[]Tag{{Name: "vip"}, {Name: "no-show", Description: "Missed an appointment"}, {Name: " spaced "}}},
+		{"object instead of array", `{"success":true,"tags":[{"name":"vip"}]}`, nil},
+		{"truncated array", `[{"name":"vip"},{"name":"no-`, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodPost,
-				url:    tgTagsURL,
-				query:  withKey(url.Values{"tag": {"vip"}, "phoneNumber": {"+34612345678"}}),
-			}, reply(t, tc.status, tc.fixture))
-
-			msg, err := c.Tags.Assign(t.Context(), &AssignTagRequest{Tag: "vip", PhoneNumber: "+34612345678"})
-			assert.Empty(t, msg)
-			apiErr := ctAPIError(t, err, tc.status, tc.code, tc.message, http.MethodPost, "/v1/tags", tc.target)
-			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a POST is never sent twice")
+			var got []Tag
+			err := unmarshal([]byte(tc.json), &got)
+			if tc.want == nil {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }

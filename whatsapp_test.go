@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -13,6 +14,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// Calls for the rows of invalidCalls.
+func whatsAppTemplatesSend(contactID, templateID string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error {
+		return noResult(c.WhatsAppTemplates.Send(ctx, contactID, templateID))
+	}
+}
+
+func whatsAppWebSend(phone, text string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return noResult(c.WhatsAppWeb.Send(ctx, phone, text)) }
+}
 
 const (
 	waTemplatesURL    = testBaseURL + "/whatsapp-templates"
@@ -91,86 +103,6 @@ func TestWhatsAppTemplatesListWithUserID(t *testing.T) {
 	assert.Len(t, got, 4)
 }
 
-func TestWhatsAppTemplatesListEmpty(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)},
-		reply(t, 200, "whatsapp/templates_empty.json"))
-
-	got, err := c.WhatsAppTemplates.List(t.Context())
-	require.NoError(t, err)
-	assert.NotNil(t, got)
-	assert.Equal(t, []WhatsAppTemplate{}, got)
-}
-
-func TestWhatsAppTemplatesListInvalidResponse(t *testing.T) {
-	cases := map[string]string{
-		"data missing":    `{"success":true}`,
-		"data not a list": `{"success":true,"data":{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd"}}`,
-		"bad createdAt":   `{"success":true,"data":[{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd","createdAt":"last tuesday"}]}`,
-	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)}, jsonReply(200, body))
-
-			got, err := c.WhatsAppTemplates.List(t.Context())
-			assert.Nil(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.Error(t, apiErr.Err)
-			assert.Equal(t, body, string(apiErr.Body))
-			onlySentinel(t, err, ErrInvalidResponse)
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
-		})
-	}
-}
-
-func TestWhatsAppTemplatesListErrors(t *testing.T) {
-	cases := []struct {
-		status   int
-		fixture  string
-		target   error
-		code     int
-		message  string
-		details  string
-		attempts int
-	}{
-		{400, "whatsapp/templates_error_400.json", ErrBadRequest, 0,
-			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta", "", 1},
-		// GET is retried on 500: 1 attempt + RetryMax (2) retries.
-		{500, "whatsapp/templates_error_500.json", ErrServer, 0,
-			"Failed to fetch WhatsApp templates", `{"code":"internal","message":"Failed to fetch WhatsApp templates"}`, 3},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: waTemplatesURL, query: withKey(nil)},
-				reply(t, tc.status, tc.fixture))
-
-			got, err := c.WhatsAppTemplates.List(t.Context())
-			assert.Nil(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			if tc.details == "" {
-				assert.Nil(t, apiErr.Details)
-			} else {
-				assert.JSONEq(t, tc.details, string(apiErr.Details))
-			}
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/whatsapp-templates", apiErr.Path)
-			assert.Equal(t, tc.attempts, apiErr.Attempts)
-			assert.JSONEq(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			assert.NotContains(t, err.Error(), testAPIKey)
-			onlySentinel(t, err, tc.target)
-			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
-		})
-	}
-}
-
 func TestWhatsAppTemplatesSend(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -201,27 +133,6 @@ func TestWhatsAppTemplatesSendIDsSentAsGiven(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestWhatsAppTemplatesSendValidation(t *testing.T) {
-	cases := []struct {
-		name, contactID, templateID, field string
-	}{
-		{"empty contact", "", waTemplateID, "contactID"},
-		{"empty template", waContactID, "", "templateID"},
-		{"both empty", "", "", "contactID"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			got, err := c.WhatsAppTemplates.Send(t.Context(), tc.contactID, tc.templateID)
-			assert.Empty(t, got)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
 func TestWhatsAppTemplatesSendWithoutConfirmationText(t *testing.T) {
 	// The server said it sent the template: no text for it is no failure,
 	// or a caller would send the template again.
@@ -236,47 +147,6 @@ func TestWhatsAppTemplatesSendWithoutConfirmationText(t *testing.T) {
 		require.NoError(t, err, body)
 		assert.Empty(t, got, body)
 		assert.Equal(t, 1, mt.GetTotalCallCount())
-	}
-}
-
-func TestWhatsAppTemplatesSendErrors(t *testing.T) {
-	cases := []struct {
-		status  int
-		fixture string
-		target  error
-		code    int
-		message string
-	}{
-		{400, "whatsapp/templates_error_400.json", ErrBadRequest, 0,
-			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta"},
-		{403, "whatsapp/templates_error_403.json", ErrForbidden, 403, "Twilio credentials not found"},
-		// A POST that reached the server is never sent again.
-		{500, "whatsapp/templates_send_error_500.json", ErrServer, 500, "Failed to send WhatsApp template message"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodPost,
-				url:    waTemplateSendURL,
-				query:  withKey(nil),
-				body:   `{"contactId":"` + waContactID + `","whatsappTemplateId":"` + waTemplateID + `"}`,
-			}, reply(t, tc.status, tc.fixture))
-
-			got, err := c.WhatsAppTemplates.Send(t.Context(), waContactID, waTemplateID)
-			assert.Empty(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			assert.Equal(t, http.MethodPost, apiErr.Method)
-			assert.Equal(t, "/v1/whatsapp-templates/send", apiErr.Path)
-			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Nil(t, apiErr.Err)
-			onlySentinel(t, err, tc.target)
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "sent exactly once")
-		})
 	}
 }
 
@@ -378,101 +248,6 @@ func TestWhatsAppWebSendAcceptsE164(t *testing.T) {
 	}
 }
 
-func TestWhatsAppWebSendValidation(t *testing.T) {
-	cases := []struct {
-		name, phone, text, field string
-	}{
-		{"no plus", "14155550123", "Hi", "phoneNumber"},
-		{"leading zero", "+0123456", "Hi", "phoneNumber"},
-		{"spaces", "+1 415 555 0123", "Hi", "phoneNumber"},
-		{"dashes", "+1-415-555-0123", "Hi", "phoneNumber"},
-		{"16 digits", "+1234567890123456", "Hi", "phoneNumber"},
-		{"plus only", "+", "Hi", "phoneNumber"},
-		{"one digit", "+1", "Hi", "phoneNumber"},
-		{"double plus", "++14155550123", "Hi", "phoneNumber"},
-		{"trailing newline", "+14155550123\n", "Hi", "phoneNumber"},
-		{"empty phone", "", "Hi", "phoneNumber"},
-		{"empty text", "+14155550123", "", "text"},
-		{"blank text", "+14155550123", " \n\n\t ", "text"},
-		{"both invalid", "", "", "phoneNumber"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			got, err := c.WhatsAppWeb.Send(t.Context(), tc.phone, tc.text)
-			assert.Nil(t, got)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve)
-			assert.Equal(t, tc.field, ve.Field)
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
-func TestWhatsAppWebSendErrors(t *testing.T) {
-	cases := []struct {
-		status  int
-		fixture string
-		target  error
-		code    int
-		message string
-		details string
-	}{
-		{400, "whatsapp/web_error_400.json", ErrBadRequest, 0,
-			"Bad request - invalid input: no active WhatsApp Web connection for this account", ""},
-		{401, "whatsapp/web_error_401.json", ErrUnauthorized, 0, "Unauthorized - invalid API key", ""},
-		{402, "whatsapp/web_error_402.json", ErrPaymentRequired, 402, "Insufficient credits", `{"credits":0,"required":1}`},
-		// A POST that reached the server is never sent again.
-		{500, "whatsapp/web_error_500.json", ErrServer, 500, "Internal server error", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodPost,
-				url:    waWebSendURL,
-				query:  withKey(nil),
-				body:   waWebBody(waPhone, waText),
-			}, reply(t, tc.status, tc.fixture))
-
-			got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
-			assert.Nil(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			if tc.details == "" {
-				assert.Nil(t, apiErr.Details)
-			} else {
-				assert.JSONEq(t, tc.details, string(apiErr.Details))
-			}
-			assert.Equal(t, http.MethodPost, apiErr.Method)
-			assert.Equal(t, "/v1/whatsapp-web/send", apiErr.Path)
-			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Equal(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			onlySentinel(t, err, tc.target)
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "sent exactly once")
-		})
-	}
-}
-
-func TestWhatsAppWebSendSuccessFalseOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
-		reply(t, 200, "whatsapp/web_send_not_connected.json"))
-
-	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
-	assert.Nil(t, got)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "WhatsApp Web is not connected. Scan the QR code in Settings > WhatsApp Web to reconnect.", apiErr.Message)
-	assert.Nil(t, apiErr.Err)
-	onlySentinel(t, err, nil) // a failure on 200 matches no status sentinel
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
 func TestWhatsAppWebSendRetriedWhenNeverConnected(t *testing.T) {
 	c, mt := setup(t)
 	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
@@ -523,4 +298,54 @@ func TestWhatsAppWebSendNotRetriedAfterConnectionLost(t *testing.T) {
 	var apiErr *APIError
 	assert.False(t, errors.As(err, &apiErr))
 	assert.Equal(t, 1, mt.GetTotalCallCount(), "the message may have been sent: no second attempt")
+}
+
+func TestWhatsAppErrorBodies(t *testing.T) {
+	checkErrorFixtures(t, []errorFixture{
+		{"WhatsAppTemplates.List", 400, "whatsapp/templates_error_400.json", 0,
+			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta", ErrBadRequest, "", ""},
+		{"WhatsAppTemplates.List", 500, "whatsapp/templates_error_500.json", 0,
+			"Failed to fetch WhatsApp templates", ErrServer, `{"code":"internal","message":"Failed to fetch WhatsApp templates"}`, ""},
+		{"WhatsAppTemplates.Send", 400, "whatsapp/templates_error_400.json", 0,
+			"Invalid request: template Hp2Dv6Gk9Ux4Lz7Ci3Ns is not approved by Meta", ErrBadRequest, "", ""},
+		{"WhatsAppTemplates.Send", 403, "whatsapp/templates_error_403.json", 403, "Twilio credentials not found", ErrForbidden, "", ""},
+		{"WhatsAppTemplates.Send", 500, "whatsapp/templates_send_error_500.json", 500, "Failed to send WhatsApp template message", ErrServer, "", ""},
+		{"WhatsAppWeb.Send", 400, "whatsapp/web_error_400.json", 0,
+			"Bad request - invalid input: no active WhatsApp Web connection for this account", ErrBadRequest, "", ""},
+		{"WhatsAppWeb.Send", 401, "whatsapp/web_error_401.json", 0, "Unauthorized - invalid API key", ErrUnauthorized, "", ""},
+		{"WhatsAppWeb.Send", 402, "whatsapp/web_error_402.json", 402, "Insufficient credits", ErrPaymentRequired, `{"credits":0,"required":1}`, ""},
+		{"WhatsAppWeb.Send", 500, "whatsapp/web_error_500.json", 500, "Internal server error", ErrServer, "", ""},
+		// A failure on 200 matches no status sentinel.
+		{"WhatsAppWeb.Send", 200, "whatsapp/web_send_not_connected.json", 0,
+			"WhatsApp Web is not connected. Scan the QR code in Settings > WhatsApp Web to reconnect.", nil, "", ""},
+	})
+}
+
+// TestWhatsAppTemplatesDecoding decodes answers of WhatsAppTemplates.List
+// as the request path does ({success, data}); a nil want is an answer
+// refused.
+func TestWhatsAppTemplatesDecoding(t *testing.T) {
+	cases := []struct {
+		name string
+		json string
+		want []WhatsAppTemplate
+	}{
+		{"empty", string(fixture(t, "whatsapp/templates_empty.json")), []WhatsAppTemplate{}},
+		{"data missing", `{"success":true}`, nil},
+		{"data not a list", `{"success":true,"data":{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd"}}`, nil},
+		{"bad createdAt", `{"success":true,"data":[{"id":"Wt4Kp8Zr2Lx6Nq1Vb9Hd","createdAt":"last tuesday"}]}`, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []WhatsAppTemplate
+			failed, err := decodeAnswer([]byte(tc.json), inData, &got)
+			assert.Nil(t, failed)
+			if tc.want == nil {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
 }
