@@ -560,28 +560,6 @@ func TestParseUsageRowFormats(t *testing.T) {
 	}
 }
 
-func TestAgencyUsageExportValidation(t *testing.T) {
-	c, mt := setup(t)
-	seq := c.Agency.UsageExport(t.Context(), &UsageExportOptions{
-		From: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
-		To:   time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-	})
-	rows, errs := collectUsage(t, seq)
-	assert.Empty(t, rows)
-	require.Len(t, errs, 1)
-	var ve *ValidationError
-	require.ErrorAs(t, errs[0], &ve)
-	assert.Equal(t, "To", ve.Field)
-	assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-
-	// Stopping at the error is fine too.
-	for _, err := range seq {
-		require.Error(t, err)
-		break
-	}
-	assert.Zero(t, mt.GetTotalCallCount())
-}
-
 func TestAgencyUsageExportErrors(t *testing.T) {
 	cases := []struct {
 		name    string

@@ -271,41 +271,6 @@ func TestChatExportsRecentErrorCodeOn200(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestChatExportsValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		opts  *ChatExportOptions
-		field string
-	}{
-		{"nil options", nil, "Hours"},
-		{"hours zero", &ChatExportOptions{}, "Hours"},
-		{"hours zero with others", &ChatExportOptions{Limit: 10, Filter: ChatExportText}, "Hours"},
-		{"hours negative", &ChatExportOptions{Hours: -24}, "Hours"},
-		{"limit negative", &ChatExportOptions{Hours: 24, Limit: -1}, "Limit"},
-		{"unknown filter", &ChatExportOptions{Hours: 24, Filter: "images"}, "Filter"},
-		{"filter wrong case", &ChatExportOptions{Hours: 24, Filter: "MEDIA"}, "Filter"},
-		{"filter with dash", &ChatExportOptions{Hours: 24, Filter: "tool-use"}, "Filter"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			got, err := c.ChatExports.Recent(t.Context(), tc.opts)
-			assert.Nil(t, got)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve, "Recent")
-			assert.Equal(t, tc.field, ve.Field)
-
-			rc, err := c.ChatExports.RecentText(t.Context(), tc.opts)
-			assert.Nil(t, rc)
-			ve = nil
-			require.ErrorAs(t, err, &ve, "RecentText")
-			assert.Equal(t, tc.field, ve.Field)
-
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
 func TestChatExportsRecentErrors(t *testing.T) {
 	cases := []struct {
 		status   int

@@ -279,21 +279,6 @@ func TestOTPGenerateWithUserID(t *testing.T) {
 	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
 }
 
-func TestOTPGenerateInvalidSecret(t *testing.T) {
-	for _, tc := range otpInvalidSecrets {
-		c, mt := setup(t)
-		got, err := c.OTP.Generate(t.Context(), tc.secret)
-		assert.Nil(t, got)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "%q", tc.secret)
-		assert.Equal(t, "secret", ve.Field)
-		if len(tc.secret) > 1 {
-			assert.NotContains(t, err.Error(), tc.secret)
-		}
-		assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent for %q", tc.secret)
-	}
-}
-
 func TestOTPGenerateBadRequest(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
