@@ -560,48 +560,6 @@ func TestParseUsageRowFormats(t *testing.T) {
 	}
 }
 
-func TestAgencyUsageExportErrors(t *testing.T) {
-	cases := []struct {
-		name    string
-		status  int
-		file    string
-		target  error
-		code    int
-		message string
-	}{
-		{"invalid date range", 400, "agency/error_400.json", ErrBadRequest, 0, "Invalid date range: 'from' must be on or before 'to'"},
-		{"invalid api key", 401, "agency/error_401.json", ErrUnauthorized, 401, "Invalid or missing API key"},
-		{"not an agency", 403, "agency/error_403.json", ErrForbidden, 403, "Usage export is only available to Agency or Dev accounts"},
-		{"server error", 500, "agency/error_500.json", ErrServer, 0, "Internal server error"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t, WithRetryMax(0))
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    usageURL,
-				query:  withKey(url.Values{"from": {"2026-10-01"}, "to": {"2026-10-31"}}),
-			}, reply(t, tc.status, tc.file))
-			rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), &UsageExportOptions{
-				From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-				To:   time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
-			}))
-			assert.Empty(t, rows)
-			require.Len(t, errs, 1)
-			var apiErr *APIError
-			require.ErrorAs(t, errs[0], &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/agencies/usage/export", apiErr.Path)
-			assert.ErrorIs(t, errs[0], tc.target)
-			assert.NotContains(t, errs[0].Error(), testAPIKey)
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
-	}
-}
-
 func TestAgencyUsageExportRetried(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},

@@ -238,81 +238,6 @@ func TestChatExportsRecentNoListSentinel(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidResponse)
 }
 
-func TestChatExportsRecentSuccessFalseOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-		reply(t, 200, "chatexports/recent_failed.json"))
-
-	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-	assert.Nil(t, got)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, 0, apiErr.Code)
-	assert.Equal(t, "Failed to export chats: user has no WhatsApp channel configured", apiErr.Message)
-	assert.Nil(t, apiErr.Err)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
-	assert.NotErrorIs(t, err, ErrServer)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestChatExportsRecentErrorCodeOn200(t *testing.T) {
-	// An error_code that is an HTTP status fails a 200 and maps like it.
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-		jsonReply(200, `{"error_code":401,"error":"Invalid API key or user ID","data":[]}`))
-
-	_, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, 401, apiErr.Code)
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestChatExportsRecentErrors(t *testing.T) {
-	cases := []struct {
-		status   int
-		fixture  string
-		target   error
-		message  string
-		attempts int
-	}{
-		{400, "chatexports/error_400.json", ErrBadRequest, "hours must be a positive integer", 1},
-		{401, "chatexports/error_401.json", ErrUnauthorized, "Invalid API key or user ID", 1},
-		// GET is retried on 500: 1 attempt + RetryMax (2) retries.
-		{500, "chatexports/error_500.json", ErrServer, "Internal server error", 3},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-				reply(t, tc.status, tc.fixture))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, got)
-			ceAssertAPIError(t, err, tc.status, tc.message, tc.attempts, tc.target)
-			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
-		})
-	}
-}
-
-func ceAssertAPIError(t *testing.T, err error, status int, message string, attempts int, target error) {
-	t.Helper()
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, status, apiErr.StatusCode)
-	assert.Equal(t, status, apiErr.Code)
-	assert.Equal(t, message, apiErr.Message)
-	assert.Equal(t, http.MethodGet, apiErr.Method)
-	assert.Equal(t, "/v1/chat-exports/recent", apiErr.Path)
-	assert.Equal(t, attempts, apiErr.Attempts)
-	assert.Nil(t, apiErr.Err)
-	assert.NotContains(t, err.Error(), testAPIKey)
-	onlySentinel(t, err, target)
-}
-
 // ceTextReply answers with a text/plain attachment, as format=txt does.
 func ceTextReply(body string) httpmock.Responder {
 	return httpmock.NewStringResponder(200, body).HeaderSet(http.Header{
@@ -479,35 +404,6 @@ func TestChatExportsRecentTextRetried(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, text, string(got))
 	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
-func TestChatExportsRecentTextErrors(t *testing.T) {
-	cases := []struct {
-		status   int
-		fixture  string
-		target   error
-		message  string
-		attempts int
-	}{
-		{400, "chatexports/error_400.json", ErrBadRequest, "hours must be a positive integer", 1},
-		{401, "chatexports/error_401.json", ErrUnauthorized, "Invalid API key or user ID", 1},
-		{500, "chatexports/error_500.json", ErrServer, "Internal server error", 3},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})},
-				reply(t, tc.status, tc.fixture))
-
-			rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, rc, "the error comes from RecentText, not from a later Read")
-			ceAssertAPIError(t, err, tc.status, tc.message, tc.attempts, tc.target)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.JSONEq(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
-		})
-	}
 }
 
 func TestChatExportsRecentTextJSONFailureOn200(t *testing.T) {

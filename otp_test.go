@@ -279,48 +279,6 @@ func TestOTPGenerateWithUserID(t *testing.T) {
 	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
 }
 
-func TestOTPGenerateBadRequest(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, reply(t, 400, "otp/error_400.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	assert.Nil(t, got)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 400, apiErr.StatusCode)
-	assert.Equal(t, "Missing or invalid secret parameter", apiErr.Message)
-	assert.Equal(t, http.MethodGet, apiErr.Method)
-	assert.Equal(t, "/v1/otp/generate", apiErr.Path)
-	assert.Equal(t, 1, apiErr.Attempts)
-	assert.ErrorIs(t, err, ErrBadRequest)
-	assert.NotErrorIs(t, err, ErrServer)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
-	assert.Equal(t, 1, mt.GetTotalCallCount(), "400 is not retried")
-}
-
-func TestOTPGenerateServerErrorRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, reply(t, 500, "otp/error_500.json"))
-
-	_, err := c.OTP.Generate(t.Context(), otpSecret)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 500, apiErr.StatusCode)
-	assert.Equal(t, "Error generating OTP", apiErr.Message)
-	assert.Equal(t, 1+DefaultRetryMax, apiErr.Attempts)
-	assert.ErrorIs(t, err, ErrServer)
-	assert.NotErrorIs(t, err, ErrBadRequest)
-	assert.Equal(t, 1+DefaultRetryMax, mt.GetTotalCallCount(), "a GET is retried on 500")
-}
-
 func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -364,22 +322,6 @@ func TestOTPGenerateInvalidResponse(t *testing.T) {
 			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
 		})
 	}
-}
-
-func TestOTPGenerateFailureOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, jsonReply(200, `{"success":false,"message":"Error generating OTP"}`))
-
-	_, err := c.OTP.Generate(t.Context(), otpSecret)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "Error generating OTP", apiErr.Message)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
 }
 
 // TestOTPGenerateNoSecretLeak drives the failures in which a secret could

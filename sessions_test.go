@@ -153,16 +153,6 @@ func TestSessionsEnd(t *testing.T) {
 	}}, got.Messages)
 }
 
-func TestSessionsEndActiveNotFound(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodPost, url: testSessionsURL + "/sessions/" + sessionID + "/end"},
-		reply(t, 404, "sessions/error_404.json"))
-
-	_, err := c.Sessions.End(t.Context(), sessionID)
-	assert.ErrorIs(t, err, ErrNotFound)
-	assert.EqualError(t, err, "dmchamp: POST /api/sessions/"+sessionID+"/end: HTTP 404 Not Found: Active session not found")
-}
-
 func TestSessionsAddMessage(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -481,53 +471,6 @@ func TestSessionsAllStops(t *testing.T) {
 		}
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
-}
-
-func TestSessionsErrors(t *testing.T) {
-	cases := []struct {
-		name    string
-		resp    httpmock.Responder
-		status  int
-		targets []error
-		message string
-		details string
-	}{
-		{"zod validation", reply(t, 400, "sessions/error_400_zod.json"), 400, []error{ErrBadRequest}, "Invalid input",
-			`{"issues":[{"code":"invalid_type","expected":"string","received":"undefined","path":["chatbotId"],"message":"Chatbot ID is required"}],"name":"ZodError"}`},
-		{"errors array", reply(t, 400, "sessions/error_400_errors.json"), 400, []error{ErrBadRequest}, "Validation failed",
-			`[{"field":"content","message":"Message content is required"}]`},
-		{"unauthorized", reply(t, 401, "sessions/error_401.json"), 401, []error{ErrUnauthorized}, "token isn't attached or expired", ""},
-		{"not found as 500", reply(t, 500, "sessions/error_500_not_found.json"), 500, []error{ErrNotFound, ErrServer}, "Session not found", ""},
-		{"cast error as 500", reply(t, 500, "sessions/error_500_cast.json"), 500, []error{ErrServer}, "", ""},
-		{"express html 404", httpmock.NewStringResponder(404, string(fixture(t, "errors/express_404.html"))), 404, []error{ErrNotFound}, "", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t, WithRetryMax(0))
-			mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, tc.resp)
-			_, err := c.Sessions.Get(t.Context(), sessionID)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			for _, target := range tc.targets {
-				assert.ErrorIs(t, err, target)
-			}
-			if tc.message != "" {
-				assert.Equal(t, tc.message, apiErr.Message)
-			}
-			if tc.details != "" {
-				assert.JSONEq(t, tc.details, string(apiErr.Details))
-			}
-			if tc.name == "cast error as 500" {
-				assert.ErrorIs(t, err, ErrNotFound, "an id that cannot exist is not found")
-				assert.Contains(t, apiErr.Message, "Cast to ObjectId failed")
-			}
-			if tc.name == "express html 404" {
-				assert.Contains(t, string(apiErr.Body), "Cannot POST")
-				assert.Empty(t, apiErr.Message)
-			}
-		})
-	}
 }
 
 func TestSessionsWithoutBaseURL(t *testing.T) {
