@@ -51,34 +51,23 @@ var ceRecentExports = []ChatExport{
 }
 
 func TestChatExportsRecent(t *testing.T) {
-	cases := []struct {
-		name    string
-		fixture string
-	}{
-		{"data is the list", "chatexports/recent_data_array.json"},
-		{"data.exports", "chatexports/recent_data_exports.json"},
-		{"data.chats beside a non-list contacts count", "chatexports/recent_data_chats.json"},
-		{"top-level exports", "chatexports/recent_top_exports.json"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    ceURL,
-				query:  withKey(url.Values{"hours": {"24"}}), // no format, limit or filter
-				header: noAuth,
-			}, reply(t, 200, tc.fixture))
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    ceURL,
+		query:  withKey(url.Values{"hours": {"24"}}), // no format, limit or filter
+		header: noAuth,
+	}, reply(t, 200, "chatexports/recent_data_array.json"))
 
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			require.NoError(t, err)
-			assert.Equal(t, ceRecentExports, got)
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
-	}
+	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
+	require.NoError(t, err)
+	assert.Equal(t, ceRecentExports, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentOtherPlaces(t *testing.T) {
+// TestChatExportsDecode decodes the answers of Recent as the request path
+// does: the exports are found wherever the answer puts them.
+func TestChatExportsDecode(t *testing.T) {
 	one := `[{"contactId":"cD4eF6gH8iJ0kL2mN4oP","contactName":"Priya Raman","phoneNumber":"+919876543210",` +
 		`"email":"priya.r@example.in","messageCount":1,"chatExport":"[2026-11-21 06:30:00] Priya Raman: Hello\n"}]`
 	other := `[{"contactId":"xY8wV6uT4sR2qP0oN9mL"}]`
@@ -86,27 +75,52 @@ func TestChatExportsRecentOtherPlaces(t *testing.T) {
 		ContactID: "cD4eF6gH8iJ0kL2mN4oP", ContactName: "Priya Raman", PhoneNumber: "+919876543210",
 		Email: "priya.r@example.in", MessageCount: 1, Text: "[2026-11-21 06:30:00] Priya Raman: Hello\n",
 	}}
-	cases := map[string]string{
-		"data.chatExports":                     `{"success":true,"data":{"chatExports":` + one + `}}`,
-		"data.contacts":                        `{"success":true,"data":{"total":1,"contacts":` + one + `}}`,
-		"top-level results":                    `{"success":true,"results":` + one + `}`,
-		"data before top level":                `{"success":true,"exports":` + other + `,"data":{"results":` + one + `}}`,
-		"data object without list, top level":  `{"success":true,"data":{"hours":24},"chats":` + one + `}`,
-		"data null, top level":                 `{"success":true,"data":null,"chatExports":` + one + `}`,
-		"exports before chats":                 `{"success":true,"data":{"chats":` + other + `,"exports":` + one + `}}`,
-		"data list wins over other lists":      `{"success":true,"exports":` + other + `,"data":` + one + `}`,
-		"non-list exports skipped for results": `{"success":true,"data":{"exports":{"count":1},"results":` + one + `}}`,
+	f := func(name string) string { return string(fixture(t, name)) }
+	cases := []struct {
+		name string
+		json string
+		want []ChatExport
+	}{
+		{"data is the list", f("chatexports/recent_data_array.json"), ceRecentExports},
+		{"data.exports", f("chatexports/recent_data_exports.json"), ceRecentExports},
+		{"data.chats beside a non-list contacts count", f("chatexports/recent_data_chats.json"), ceRecentExports},
+		{"top-level exports", f("chatexports/recent_top_exports.json"), ceRecentExports},
+		{"data.chatExports", `{"success":true,"data":{"chatExports":` + one + `}}`, wantOne},
+		{"data.contacts", `{"success":true,"data":{"total":1,"contacts":` + one + `}}`, wantOne},
+		{"top-level results", `{"success":true,"results":` + one + `}`, wantOne},
+		{"data before top level", `{"success":true,"exports":` + other + `,"data":{"results":` + one + `}}`, wantOne},
+		{"data object without list, top level", `{"success":true,"data":{"hours":24},"chats":` + one + `}`, wantOne},
+		{"data null, top level", `{"success":true,"data":null,"chatExports":` + one + `}`, wantOne},
+		{"exports before chats", `{"success":true,"data":{"chats":` + other + `,"exports":` + one + `}}`, wantOne},
+		{"data list wins over other lists", `{"success":true,"exports":` + other + `,"data":` + one + `}`, wantOne},
+		{"non-list exports skipped for results", `{"success":true,"data":{"exports":{"count":1},"results":` + one + `}}`, wantOne},
+		{"empty list", `{"success":true,"data":[]}`, []ChatExport{}},
 	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"6"}})},
-				jsonReply(200, body))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 6})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got chatExports
+			failed, err := decodeAnswer([]byte(tc.json), epChatExportsRecent.shape, &got)
 			require.NoError(t, err)
-			assert.Equal(t, wantOne, got)
+			assert.Nil(t, failed)
+			assert.Equal(t, tc.want, []ChatExport(got))
 		})
+	}
+
+	// Answers without a list of exports are refused.
+	refused := map[string]string{
+		"fixture":           f("chatexports/recent_no_list.json"),
+		"only success":      `{"success":true}`,
+		"exports not list":  `{"success":true,"data":{"exports":"none"}}`,
+		"data is a string":  `{"success":true,"data":"No chats found"}`,
+		"bare array":        `[{"contactId":"aB3dE5fG7hJ9kL1mN2pQ"}]`,
+		"not JSON":          `<html>Service temporarily unavailable</html>`,
+		"list of non-items": `{"success":true,"data":["aB3dE5fG7hJ9kL1mN2pQ"]}`,
+	}
+	for name, body := range refused {
+		var got chatExports
+		failed, err := decodeAnswer([]byte(body), epChatExportsRecent.shape, &got)
+		assert.Error(t, err, name)
+		assert.Nil(t, failed, name)
 	}
 }
 
@@ -194,48 +208,21 @@ func TestChatExportsRecentFilters(t *testing.T) {
 	}
 }
 
-func TestChatExportsRecentNoList(t *testing.T) {
-	cases := map[string]string{
-		"fixture":           string(fixture(t, "chatexports/recent_no_list.json")),
-		"only success":      `{"success":true}`,
-		"exports not list":  `{"success":true,"data":{"exports":"none"}}`,
-		"data is a string":  `{"success":true,"data":"No chats found"}`,
-		"bare array":        `[{"contactId":"aB3dE5fG7hJ9kL1mN2pQ"}]`,
-		"not JSON":          `<html>Service temporarily unavailable</html>`,
-		"list of non-items": `{"success":true,"data":["aB3dE5fG7hJ9kL1mN2pQ"]}`,
-	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-				jsonReply(200, body))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/chat-exports/recent", apiErr.Path)
-			require.Error(t, apiErr.Err)
-			assert.Equal(t, body, string(apiErr.Body))
-			assert.ErrorIs(t, err, ErrInvalidResponse)
-			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrServer} {
-				assert.NotErrorIs(t, err, other)
-			}
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
-		})
-	}
-}
-
 func TestChatExportsRecentNoListSentinel(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
 		reply(t, 200, "chatexports/recent_no_list.json"))
 
-	_, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
+	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
+	assert.Nil(t, got)
 	assert.ErrorIs(t, err, errNoExports)
-	assert.ErrorIs(t, err, ErrInvalidResponse)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 200, apiErr.StatusCode)
+	assert.Equal(t, "/v1/chat-exports/recent", apiErr.Path)
+	assert.Equal(t, string(fixture(t, "chatexports/recent_no_list.json")), string(apiErr.Body))
+	onlySentinel(t, err, ErrInvalidResponse)
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
 }
 
 // ceTextReply answers with a text/plain attachment, as format=txt does.
