@@ -226,57 +226,44 @@ func TestOTPUnmarshalJSON(t *testing.T) {
 		`{"current_otp":"123456","expires_in":"soon"}`,
 		`{"current_otp":"123456","expires_in":true}`,
 		`["123456",15]`,
+		`{"success":true,"current_otp":"123456","expires_in":-5}`,
+		`<html>OTP</html>`,
 	}
 	for _, body := range invalid {
 		got := OTP{Code: "keep", ExpiresIn: time.Second}
 		assert.Error(t, json.Unmarshal([]byte(body), &got), body)
 		assert.Equal(t, OTP{Code: "keep", ExpiresIn: time.Second}, got, "a failed decode leaves the value alone: %s", body)
+		// The request path refuses it too, and the answer reports no failure.
+		failed, err := decodeAnswer([]byte(body), epOTPGenerate.shape, new(OTP))
+		assert.Error(t, err, body)
+		assert.Nil(t, failed, body)
 	}
 }
 
+// TestOTPGenerate sends the secret alone: the endpoint needs no credential,
+// and the client's, whichever it holds, is not sent.
 func TestOTPGenerate(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
+	clients := map[string]func(t *testing.T) (*Client, *httpmock.MockTransport){
+		"API key":       func(t *testing.T) (*Client, *httpmock.MockTransport) { return setup(t) },
+		"no credential": func(t *testing.T) (*Client, *httpmock.MockTransport) { return setupBare(t) },
+		"user id":       func(t *testing.T) (*Client, *httpmock.MockTransport) { return setupBare(t, WithUserID(testUserID)) },
+	}
+	for name, client := range clients {
+		t.Run(name, func(t *testing.T) {
+			c, mt := client(t)
+			expect(t, mt, want{
+				method: http.MethodGet,
+				url:    otpURL,
+				query:  url.Values{"secret": {otpSecret}},
+				header: noAuth,
+			}, reply(t, 200, "otp/generate.json"))
 
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestOTPGenerateWithoutCredentials(t *testing.T) {
-	c, mt := setupBare(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-// The OTP endpoint needs no credential: the client's is not sent.
-func TestOTPGenerateWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
+			got, err := c.OTP.Generate(t.Context(), otpSecret)
+			require.NoError(t, err)
+			assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+		})
+	}
 }
 
 func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
@@ -291,37 +278,6 @@ func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
 	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
-func TestOTPGenerateInvalidResponse(t *testing.T) {
-	bodies := []string{
-		`{"success":true,"expires_in":15}`,
-		`{"success":true,"current_otp":"","expires_in":15}`,
-		`{"success":true,"current_otp":"123456","expires_in":31}`,
-		`{"success":true,"current_otp":"123456","expires_in":-5}`,
-		`{"success":true,"current_otp":"123456","expires_in":"soon"}`,
-		`{"success":true,"current_otp":123456,"expires_in":15}`,
-		`<html>OTP</html>`,
-	}
-	for _, body := range bodies {
-		t.Run(body, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    otpURL,
-				query:  url.Values{"secret": {otpSecret}},
-			}, jsonReply(200, body))
-
-			got, err := c.OTP.Generate(t.Context(), otpSecret)
-			assert.Nil(t, got)
-			assert.ErrorIs(t, err, ErrInvalidResponse)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.Equal(t, body, string(apiErr.Body))
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
-		})
-	}
 }
 
 // TestOTPGenerateNoSecretLeak drives the failures in which a secret could
