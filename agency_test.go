@@ -36,39 +36,6 @@ func csvReply(body string) httpmock.Responder {
 		HeaderSet(http.Header{"Content-Type": {"text/csv; charset=utf-8"}})
 }
 
-// trackedBody is a response body that counts the bytes read from it and
-// records whether it was closed.
-type trackedBody struct {
-	r      io.Reader
-	read   int
-	closed bool
-}
-
-func (b *trackedBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	b.read += n
-	return n, err
-}
-
-func (b *trackedBody) Close() error {
-	b.closed = true
-	return nil
-}
-
-// trackedReply answers 200 with body, once.
-func trackedReply(body *trackedBody) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		return &http.Response{
-			StatusCode:    200,
-			Status:        "200 OK",
-			Header:        http.Header{"Content-Type": {"text/csv"}},
-			Body:          body,
-			ContentLength: -1,
-			Request:       req,
-		}, nil
-	}
-}
-
 // collect ranges over seq and returns the rows and the errors yielded.
 func collectUsage(t *testing.T, seq func(func(*UsageRow, error) bool)) ([]UsageRow, []error) {
 	t.Helper()
@@ -531,18 +498,18 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 	t.Run("loop completed", func(t *testing.T) {
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(report)}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 		require.Empty(t, errs)
 		assert.Len(t, rows, 30)
-		assert.True(t, body.closed)
-		assert.Equal(t, len(report), body.read)
+		assert.NotZero(t, body.closed.Load())
+		assert.Equal(t, int64(len(report)), body.read.Load())
 	})
 
 	t.Run("malformed row", func(t *testing.T) {
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(strings.Replace(report, ",500,Credits Added,", ",five hundred,Credits Added,", 1))}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 		assert.Len(t, rows, 8)
 		require.Len(t, errs, 1)
@@ -551,7 +518,7 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 		require.ErrorAs(t, errs[0], &apiErr, "a malformed report is the server's invalid answer")
 		assert.Equal(t, 200, apiErr.StatusCode)
 		assert.ErrorIs(t, errs[0], ErrInvalidResponse)
-		assert.True(t, body.closed)
+		assert.NotZero(t, body.closed.Load())
 	})
 
 	t.Run("break stops reading", func(t *testing.T) {
@@ -568,7 +535,7 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(big)}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		var ids []string
 		for row, err := range c.Agency.UsageExport(t.Context(), nil) {
 			require.NoError(t, err)
@@ -578,9 +545,9 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []string{uidBrightsmile, uidBrightsmile, uidNorthpeak}, ids)
-		assert.True(t, body.closed, "the body is closed when the loop stops")
-		assert.Less(t, body.read, maxDrain+64<<10, "reading stopped: at most a buffer and the drain")
-		assert.Less(t, body.read, len(big))
+		assert.NotZero(t, body.closed.Load(), "the body is closed when the loop stops")
+		assert.Less(t, body.read.Load(), int64(maxDrain+64<<10), "reading stopped: at most a buffer and the drain")
+		assert.Less(t, body.read.Load(), int64(len(big)))
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 }

@@ -272,21 +272,21 @@ func TestChatExportsRecentTextAllOptions(t *testing.T) {
 	assert.Equal(t, &ChatExportOptions{Hours: 48, Limit: 10, Filter: ChatExportToolUse}, opts, "options are not modified")
 }
 
-// ceBody is a response body that records how much was read from it and
-// whether it was closed.
-type ceBody struct {
-	r      *bytes.Reader
+// trackedBody is a response body that records how much was read from it
+// and how often it was closed.
+type trackedBody struct {
+	r      io.Reader
 	read   atomic.Int64
 	closed atomic.Int32
 }
 
-func (b *ceBody) Read(p []byte) (int, error) {
+func (b *trackedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.read.Add(int64(n))
 	return n, err
 }
 
-func (b *ceBody) Close() error {
+func (b *trackedBody) Close() error {
 	b.closed.Add(1)
 	return nil
 }
@@ -302,7 +302,8 @@ func ceLargeExport(size int) []byte {
 	return buf.Bytes()
 }
 
-func ceStreamResponder(body *ceBody) httpmock.Responder {
+// trackedReply answers 200 with body, once, streamed.
+func trackedReply(body *trackedBody, contentType string) httpmock.Responder {
 	return func(req *http.Request) (*http.Response, error) {
 		return &http.Response{
 			Status:        "200 OK",
@@ -310,7 +311,7 @@ func ceStreamResponder(body *ceBody) httpmock.Responder {
 			Proto:         "HTTP/1.1",
 			ProtoMajor:    1,
 			ProtoMinor:    1,
-			Header:        http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
+			Header:        http.Header{"Content-Type": {contentType}},
 			Body:          body,
 			ContentLength: -1,
 			Request:       req,
@@ -321,11 +322,11 @@ func ceStreamResponder(body *ceBody) httpmock.Responder {
 func TestChatExportsRecentTextLargeBodyStreams(t *testing.T) {
 	want2MB := ceLargeExport(2 << 20)
 	require.Greater(t, len(want2MB), 2<<20-1)
-	body := &ceBody{r: bytes.NewReader(want2MB)}
+	body := &trackedBody{r: bytes.NewReader(want2MB)}
 
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"720"}, "format": {"txt"}})},
-		ceStreamResponder(body))
+		trackedReply(body, "text/plain; charset=utf-8"))
 
 	rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 720})
 	require.NoError(t, err)
@@ -347,11 +348,11 @@ func TestChatExportsRecentTextLargeBodyStreams(t *testing.T) {
 
 func TestChatExportsRecentTextCloseBeforeEnd(t *testing.T) {
 	export := ceLargeExport(2 << 20)
-	body := &ceBody{r: bytes.NewReader(export)}
+	body := &trackedBody{r: bytes.NewReader(export)}
 
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})},
-		ceStreamResponder(body))
+		trackedReply(body, "text/plain; charset=utf-8"))
 
 	rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
 	require.NoError(t, err)

@@ -1,7 +1,6 @@
 package dmchamp
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -281,65 +280,34 @@ func TestSubAccountsAddCreditsNoDescription(t *testing.T) {
 	assert.Equal(t, &CreditsAdded{SubAccountID: "u8jzPde0IgxLd6GncfBAepfJBd0K", CreditsAdded: 1, NewBalance: 43}, got)
 }
 
-// agencyCalls runs every agency-only method once with valid arguments.
-func agencyCalls(c *Client) map[string]func(ctx context.Context) error {
-	return map[string]func(ctx context.Context) error{
-		"SubAccounts.Get": func(ctx context.Context) error {
-			_, err := c.SubAccounts.Get(ctx, subEmail)
-			return err
-		},
-		"SubAccounts.Create": func(ctx context.Context) error {
-			_, err := c.SubAccounts.Create(ctx, validCreateSubAccountRequest())
-			return err
-		},
-		"SubAccounts.Delete": func(ctx context.Context) error {
-			_, err := c.SubAccounts.Delete(ctx, subEmail)
-			return err
-		},
-		"SubAccounts.AddCredits": func(ctx context.Context) error {
-			_, err := c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: subEmail, Amount: 500})
-			return err
-		},
-		"Agency.UsageExport": func(ctx context.Context) error {
-			var errs []error
-			for row, err := range c.Agency.UsageExport(ctx, nil) {
-				if row != nil {
-					return errors.New("a row was yielded")
-				}
-				errs = append(errs, err)
-			}
-			if len(errs) != 1 {
-				return errors.New("want exactly one error")
-			}
-			return errs[0]
-		},
-	}
-}
-
+// TestAgencyOnlyCredentials checks that the agency-only methods refuse any
+// credential but an API key, and send nothing.
 func TestAgencyOnlyCredentials(t *testing.T) {
-	clients := []struct {
-		name   string
-		opts   []Option
-		reason string
-	}{
-		{"user id only", []Option{WithUserID(testUserID)}, "WithAPIKey"},
-		{"no credential", nil, "WithAPIKey"},
-		{"session token only", []Option{WithSessionsToken(testToken)}, "WithAPIKey"},
+	clients := map[string][]Option{
+		"user id only":       {WithUserID(testUserID)},
+		"no credential":      nil,
+		"session token only": {WithSessionsToken(testToken)},
 	}
-	for _, cl := range clients {
-		c, mt := setupBare(t, cl.opts...)
-		for name, call := range agencyCalls(c) {
-			t.Run(cl.name+"/"+name, func(t *testing.T) {
-				err := call(t.Context())
+	var agencyOnly []string
+	for _, m := range typedMethods {
+		if firstEndpoint(t, m.name).auth != authKeyOnly {
+			continue
+		}
+		agencyOnly = append(agencyOnly, m.name)
+		for name, opts := range clients {
+			t.Run(name+"/"+m.name, func(t *testing.T) {
+				c, mt := setupBare(t, opts...)
+				err := m.call(t.Context(), c)
 				var ve *ValidationError
 				require.ErrorAs(t, err, &ve)
 				assert.Equal(t, "credentials", ve.Field)
-				assert.Contains(t, ve.Reason, cl.reason)
+				assert.Contains(t, ve.Reason, "WithAPIKey")
 				assert.NotContains(t, err.Error(), testUserID)
 				assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
 			})
 		}
 	}
+	assert.Equal(t, []string{"SubAccounts.Get", "SubAccounts.Create", "SubAccounts.Delete", "SubAccounts.AddCredits", "Agency.UsageExport"}, agencyOnly)
 }
 
 // subAccountWith returns a valid request changed by f.
