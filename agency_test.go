@@ -465,18 +465,28 @@ func TestAgencyUsageExportRetried(t *testing.T) {
 	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
-func TestAgencyUsageExportJSONOn200(t *testing.T) {
-	// A JSON body where CSV is expected is not read as rows.
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},
-		jsonReply(200, `{"success":false,"message":"Invalid date format"}`))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	assert.Empty(t, rows)
-	require.Len(t, errs, 1)
-	var apiErr *APIError
-	require.ErrorAs(t, errs[0], &apiErr, "a failure envelope is the server's error")
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "Invalid date format", apiErr.Message)
+func TestAgencyUsageExportFailure(t *testing.T) {
+	// A failure is yielded once, without rows; a JSON body where CSV is
+	// expected is not read as rows.
+	cases := []struct {
+		resp    httpmock.Responder
+		status  int
+		message string
+	}{
+		{jsonReply(200, `{"success":false,"message":"Invalid date format"}`), 200, "Invalid date format"},
+		{reply(t, 403, "agency/error_403.json"), 403, "Usage export is only available to Agency or Dev accounts"},
+	}
+	for _, tc := range cases {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, tc.resp)
+		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
+		assert.Empty(t, rows)
+		require.Len(t, errs, 1)
+		var apiErr *APIError
+		require.ErrorAs(t, errs[0], &apiErr, "a failure envelope is the server's error")
+		assert.Equal(t, tc.status, apiErr.StatusCode)
+		assert.Equal(t, tc.message, apiErr.Message)
+	}
 }
 
 func TestAgencyUsageExportCanceled(t *testing.T) {

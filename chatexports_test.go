@@ -394,20 +394,26 @@ func TestChatExportsRecentTextRetried(t *testing.T) {
 	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentTextJSONFailureOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    testBaseURL + "/chat-exports/recent",
-		query:  withKey(url.Values{"hours": {"24"}, "format": {"txt"}}),
-	}, jsonReply(200, `{"success":false,"error_code":402,"error":"Insufficient credits for export"}`))
-
-	body, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
-	assert.Nil(t, body)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.ErrorIs(t, err, ErrPaymentRequired)
+func TestChatExportsRecentTextFailure(t *testing.T) {
+	// The error comes from RecentText, not from a later Read.
+	cases := []struct {
+		resp   httpmock.Responder
+		status int
+		target error
+	}{
+		{jsonReply(200, `{"success":false,"error_code":402,"error":"Insufficient credits for export"}`), 200, ErrPaymentRequired},
+		{reply(t, 401, "chatexports/error_401.json"), 401, ErrUnauthorized},
+	}
+	for _, tc := range cases {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})}, tc.resp)
+		body, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
+		assert.Nil(t, body)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, tc.status, apiErr.StatusCode)
+		assert.ErrorIs(t, err, tc.target)
+	}
 }
 
 func TestChatExportsRecentTextJSONBodyIsStreamed(t *testing.T) {

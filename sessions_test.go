@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -574,4 +575,46 @@ func onlyError[T any](seq iter.Seq2[*T, error]) error {
 		return fmt.Errorf("a refused call yielded %d errors", len(errs))
 	}
 	return errs[0]
+}
+
+// TestFailedCallsReturnNoResult checks that a call the server fails returns
+// no result beside its *APIError.
+func TestFailedCallsReturnNoResult(t *testing.T) {
+	calls := map[string]func(ctx context.Context, c *Client) error{
+		"SubAccounts.Get": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Get(ctx, subEmail)) },
+		"SubAccounts.Create": func(ctx context.Context, c *Client) error {
+			return refused(c.SubAccounts.Create(ctx, validCreateSubAccountRequest()))
+		},
+		"SubAccounts.Delete": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Delete(ctx, subEmail)) },
+		"SubAccounts.AddCredits": func(ctx context.Context, c *Client) error {
+			return refused(c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: subEmail, Amount: 500}))
+		},
+		"OTP.Generate": func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, otpSecret)) },
+		"ChatExports.Recent": func(ctx context.Context, c *Client) error {
+			return refused(c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24}))
+		},
+		"ChatExports.RecentText": func(ctx context.Context, c *Client) error {
+			return refused(c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24}))
+		},
+		"Sessions.Create": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID}))
+		},
+		"Sessions.Get": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, sessionID)) },
+		"Sessions.Update": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{}))
+		},
+		"Sessions.End": func(ctx context.Context, c *Client) error { return refused(c.Sessions.End(ctx, sessionID)) },
+		"Sessions.AddMessage": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser}))
+		},
+		"Sessions.Chat": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Chat(ctx, sessionID, "hi")) },
+		"Sessions.Ask":  func(ctx context.Context, c *Client) error { return refused(c.Sessions.Ask(ctx, sessionID, "hi")) },
+		"Sessions.List": func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, nil)) },
+	}
+	for name, call := range calls {
+		c, mt := setup(t, WithRetryMax(0))
+		mt.RegisterNoResponder(jsonReply(404, `{"success":false,"message":"Not found"}`))
+		var ae *APIError
+		assert.ErrorAs(t, call(t.Context(), c), &ae, name)
+	}
 }
