@@ -2,6 +2,7 @@ package dmchamp
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -432,4 +433,13 @@ func TestChatExportsRecentTextJSONBodyIsStreamed(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, rc.Close())
 	assert.Equal(t, body, string(got))
+}
+
+// Calls of invalidCalls.
+func chatExportsRecent(o *ChatExportOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.Recent(ctx, o)) }
+}
+
+func chatExportsRecentText(o *ChatExportOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.RecentText(ctx, o)) }
 }

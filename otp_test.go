@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -404,4 +405,9 @@ func TestOTPJSONRoundTrip(t *testing.T) {
 	var out OTP
 	require.NoError(t, json.Unmarshal(b, &out))
 	assert.Equal(t, in, out)
+}
+
+// otpGenerate is a call of invalidCalls.
+func otpGenerate(secret string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, secret)) }
 }

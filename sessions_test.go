@@ -618,3 +618,16 @@ func TestFailedCallsReturnNoResult(t *testing.T) {
 		assert.ErrorAs(t, call(t.Context(), c), &ae, name)
 	}
 }
+
+// Calls of invalidCalls.
+func sessionsUpdate(id string, r *UpdateSessionRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.Update(ctx, id, r)) }
+}
+
+func sessionsAddMessage(id string, m *SessionMessage) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.AddMessage(ctx, id, m)) }
+}
+
+func sessionsList(o *ListSessionsOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, o)) }
+}

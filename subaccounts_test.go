@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -310,13 +311,6 @@ func TestAgencyOnlyCredentials(t *testing.T) {
 	assert.Equal(t, []string{"SubAccounts.Get", "SubAccounts.Create", "SubAccounts.Delete", "SubAccounts.AddCredits", "Agency.UsageExport"}, agencyOnly)
 }
 
-// subAccountWith returns a valid request changed by f.
-func subAccountWith(f func(*CreateSubAccountRequest)) *CreateSubAccountRequest {
-	r := validCreateSubAccountRequest()
-	f(r)
-	return r
-}
-
 // apiErrorFor builds the *APIError a call of the named method gets for an
 // answer of status and body, as the request path does: call.send for an
 // error status, call.answerError for a 2xx reporting a failure.
@@ -425,4 +419,26 @@ func TestAPIErrorHasNoQuery(t *testing.T) {
 	assert.Equal(t, "/v1/subaccounts", apiErr.Path)
 	assert.NotContains(t, err.Error(), testAPIKey)
 	assert.NotContains(t, err.Error(), "email=")
+}
+
+// Calls of invalidCalls.
+func subAccountsGet(email string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Get(ctx, email)) }
+}
+
+func subAccountsDelete(email string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Delete(ctx, email)) }
+}
+
+// subAccountsCreate creates a valid request changed by f.
+func subAccountsCreate(f func(*CreateSubAccountRequest)) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error {
+		r := validCreateSubAccountRequest()
+		f(r)
+		return refused(c.SubAccounts.Create(ctx, r))
+	}
+}
+
+func subAccountsAddCredits(r *AddCreditsRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.AddCredits(ctx, r)) }
 }
