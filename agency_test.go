@@ -3,6 +3,7 @@ package dmchamp
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -33,39 +34,6 @@ const usageHeader = "Sub Account ID,Sub Account Email,Sub Account Name,Date,Amou
 func csvReply(body string) httpmock.Responder {
 	return httpmock.NewStringResponder(200, body).
 		HeaderSet(http.Header{"Content-Type": {"text/csv; charset=utf-8"}})
-}
-
-// trackedBody is a response body that counts the bytes read from it and
-// records whether it was closed.
-type trackedBody struct {
-	r      io.Reader
-	read   int
-	closed bool
-}
-
-func (b *trackedBody) Read(p []byte) (int, error) {
-	n, err := b.r.Read(p)
-	b.read += n
-	return n, err
-}
-
-func (b *trackedBody) Close() error {
-	b.closed = true
-	return nil
-}
-
-// trackedReply answers 200 with body, once.
-func trackedReply(body *trackedBody) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		return &http.Response{
-			StatusCode:    200,
-			Status:        "200 OK",
-			Header:        http.Header{"Content-Type": {"text/csv"}},
-			Body:          body,
-			ContentLength: -1,
-			Request:       req,
-		}, nil
-	}
 }
 
 // collect ranges over seq and returns the rows and the errors yielded.
@@ -229,51 +197,6 @@ func TestAgencyUsageExport(t *testing.T) {
 	assert.Equal(t, 18, aiResponses)
 }
 
-func TestAgencyUsageExportOneSubAccount(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    usageURL,
-		query: withKey(url.Values{
-			"from":         {"2026-10-01"},
-			"to":           {"2026-10-31"},
-			"subAccountId": {uidCasaVerde},
-		}),
-	}, csvReply(string(fixture(t, "agency/usage_2026_10_one_account.csv"))))
-
-	// Dates are formatted in their own time zone: midnight in Madrid is
-	// still the 1st, although it is the 30th of September in UTC.
-	madrid := time.FixedZone("CEST", 2*60*60)
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), &UsageExportOptions{
-		From:         time.Date(2026, 10, 1, 0, 0, 0, 0, madrid),
-		To:           time.Date(2026, 10, 31, 23, 59, 59, 0, madrid),
-		SubAccountID: uidCasaVerde,
-	}))
-	require.Empty(t, errs)
-	require.Len(t, rows, 7)
-	var total float64
-	for _, r := range rows {
-		assert.Equal(t, uidCasaVerde, r.SubAccountID)
-		assert.Equal(t, "Casa Verde Inmobiliaria, S.L.", r.SubAccountName)
-		assert.True(t, r.CustomKeysUsed)
-		total += r.Amount
-	}
-	assert.InDelta(t, 7.5, total, 1e-9)
-	assert.Equal(t, UsageRow{
-		SubAccountID:    uidCasaVerde,
-		SubAccountEmail: "ventas@casaverde-realty.example",
-		SubAccountName:  "Casa Verde Inmobiliaria, S.L.",
-		Date:            ts("2026-10-09T17:55:36.004Z"),
-		Amount:          0.75,
-		Reason:          "WhatsApp Template Message",
-		CampaignName:    "Open House, Sat 18 Oct",
-		ContactName:     "Lucía Fernández",
-		CreditType:      "monthly",
-		CustomKeysUsed:  true,
-		Description:     "Plantilla open_house_invite enviada",
-	}, rows[2])
-}
-
 func TestAgencyUsageExportQuery(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -292,6 +215,13 @@ func TestAgencyUsageExportQuery(t *testing.T) {
 		}, withKey(url.Values{"from": {"2026-10-15"}, "to": {"2026-10-15"}})},
 		{"sub-account only", &UsageExportOptions{SubAccountID: uidLumen},
 			withKey(url.Values{"subAccountId": {uidLumen}})},
+		// Dates are formatted in their own time zone: midnight in Madrid is
+		// still the 1st, although it is the 30th of September in UTC.
+		{"every option, in Madrid", &UsageExportOptions{
+			From:         time.Date(2026, 10, 1, 0, 0, 0, 0, time.FixedZone("CEST", 2*60*60)),
+			To:           time.Date(2026, 10, 31, 23, 59, 59, 0, time.FixedZone("CEST", 2*60*60)),
+			SubAccountID: uidCasaVerde,
+		}, withKey(url.Values{"from": {"2026-10-01"}, "to": {"2026-10-31"}, "subAccountId": {uidCasaVerde}})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -331,8 +261,21 @@ func TestAgencyUsageExportLazy(t *testing.T) {
 	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
-func TestAgencyUsageExportColumnsByName(t *testing.T) {
-	wantRow := UsageRow{
+// usageOf parses a usage report: the rows before the first error, and
+// that error.
+func usageOf(body string) ([]UsageRow, error) {
+	var rows []UsageRow
+	for r, err := range usageRows(strings.NewReader(body)) {
+		if err != nil {
+			return rows, err
+		}
+		rows = append(rows, *r)
+	}
+	return rows, nil
+}
+
+func TestUsageRowsDecode(t *testing.T) {
+	lumen := UsageRow{
 		SubAccountID:    uidLumen,
 		SubAccountEmail: "amara@lumenskin.example",
 		SubAccountName:  "Amara Okafor",
@@ -345,102 +288,83 @@ func TestAgencyUsageExportColumnsByName(t *testing.T) {
 		Description:     "Skin consultation questions, 3 follow-ups",
 		AIModel:         "gpt-4o",
 	}
+	lumenLine := uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-10T09:31:50.733Z,2,AI Response,"Glow Facial Launch, Autumn",Zoe Martin,purchased,No,"Skin consultation questions, 3 follow-ups",gpt-4o`
+	report := string(fixture(t, "agency/usage_2026_10.csv"))
+	reportRows, err := usageOf(report)
+	require.NoError(t, err)
+	require.Len(t, reportRows, 30)
+
 	cases := []struct {
 		name string
 		body string
+		want []UsageRow
 	}{
 		{"other order and extra columns",
 			"AI Model,Date,Sub Account Name,Agency ID,Amount,Sub Account Email,Reason,Sub Account ID,Credit Type,Campaign Name,Custom Keys Used,Contact Name,Description,Exported At\n" +
 				`gpt-4o,2026-10-10T09:31:50.733Z,Amara Okafor,Ag7Hn2Kp5Rt8Wx1Zc4Vb6Nm9Lq3J,2,amara@lumenskin.example,AI Response,` + uidLumen +
-				`,purchased,"Glow Facial Launch, Autumn",No,Zoe Martin,"Skin consultation questions, 3 follow-ups",2026-11-01T06:00:00Z` + "\n"},
+				`,purchased,"Glow Facial Launch, Autumn",No,Zoe Martin,"Skin consultation questions, 3 follow-ups",2026-11-01T06:00:00Z` + "\n", []UsageRow{lumen}},
 		{"header as printed in the docs, spaces after commas",
 			"Sub Account ID, Sub Account Email, Sub Account Name, Date, Amount, Reason, Campaign Name, Contact Name, Credit Type, Custom Keys Used, Description, AI Model\n" +
-				uidLumen + `, amara@lumenskin.example, Amara Okafor, 2026-10-10T09:31:50.733Z, 2, AI Response,"Glow Facial Launch, Autumn", Zoe Martin, purchased, No,"Skin consultation questions, 3 follow-ups", gpt-4o` + "\n"},
+				uidLumen + `, amara@lumenskin.example, Amara Okafor, 2026-10-10T09:31:50.733Z, 2, AI Response,"Glow Facial Launch, Autumn", Zoe Martin, purchased, No,"Skin consultation questions, 3 follow-ups", gpt-4o` + "\n", []UsageRow{lumen}},
 		{"header in another case",
 			"sub account id,SUB ACCOUNT EMAIL,Sub account name,date,amount,reason,campaign name,contact name,credit type,custom keys used,description,ai model\n" +
-				uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-10T09:31:50.733Z,2,AI Response,"Glow Facial Launch, Autumn",Zoe Martin,purchased,No,"Skin consultation questions, 3 follow-ups",gpt-4o` + "\n"},
-		{"CRLF line endings",
-			strings.TrimSuffix(usageHeader, "\n") + "\r\n" +
-				uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-10T09:31:50.733Z,2,AI Response,"Glow Facial Launch, Autumn",Zoe Martin,purchased,No,"Skin consultation questions, 3 follow-ups",gpt-4o` + "\r\n"},
-		{"no final newline",
-			usageHeader +
-				uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-10T09:31:50.733Z,2,AI Response,"Glow Facial Launch, Autumn",Zoe Martin,purchased,No,"Skin consultation questions, 3 follow-ups",gpt-4o`},
+				lumenLine + "\n", []UsageRow{lumen}},
+		{"CRLF line endings", strings.TrimSuffix(usageHeader, "\n") + "\r\n" + lumenLine + "\r\n", []UsageRow{lumen}},
+		{"no final newline", usageHeader + lumenLine, []UsageRow{lumen}},
 		{"every field quoted",
 			`"Sub Account ID","Sub Account Email","Sub Account Name","Date","Amount","Reason","Campaign Name","Contact Name","Credit Type","Custom Keys Used","Description","AI Model"` + "\n" +
-				`"` + uidLumen + `","amara@lumenskin.example","Amara Okafor","2026-10-10T09:31:50.733Z","2","AI Response","Glow Facial Launch, Autumn","Zoe Martin","purchased","false","Skin consultation questions, 3 follow-ups","gpt-4o"` + "\n"},
+				`"` + uidLumen + `","amara@lumenskin.example","Amara Okafor","2026-10-10T09:31:50.733Z","2","AI Response","Glow Facial Launch, Autumn","Zoe Martin","purchased","false","Skin consultation questions, 3 follow-ups","gpt-4o"` + "\n", []UsageRow{lumen}},
+		// Trailing empty columns may be missing from a row.
+		{"short row", usageHeader + uidNorthpeak + ",daniel@northpeakfitness.example,Daniel Whitaker,2026-10-18T09:00:00.000Z,250,Credits Added,,,purchased,No\n",
+			[]UsageRow{{
+				SubAccountID:    uidNorthpeak,
+				SubAccountEmail: "daniel@northpeakfitness.example",
+				SubAccountName:  "Daniel Whitaker",
+				Date:            ts("2026-10-18T09:00:00Z"),
+				Amount:          250,
+				Reason:          "Credits Added",
+				CreditType:      "purchased",
+			}}},
+		{"byte order mark", "\ufeff" + report, reportRows},
+		{"empty body", "", nil},
+		{"header only", usageHeader, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(tc.body))
-			rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-			require.Empty(t, errs)
-			assert.Equal(t, []UsageRow{wantRow}, rows)
+			rows, err := usageOf(tc.body)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, rows)
 		})
 	}
-}
 
-func TestAgencyUsageExportShortRow(t *testing.T) {
-	// Trailing empty columns may be missing from a row.
-	body := usageHeader +
-		uidNorthpeak + ",daniel@northpeakfitness.example,Daniel Whitaker,2026-10-18T09:00:00.000Z,250,Credits Added,,,purchased,No\n"
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(body))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	require.Empty(t, errs)
-	assert.Equal(t, []UsageRow{{
-		SubAccountID:    uidNorthpeak,
-		SubAccountEmail: "daniel@northpeakfitness.example",
-		SubAccountName:  "Daniel Whitaker",
-		Date:            ts("2026-10-18T09:00:00Z"),
-		Amount:          250,
-		Reason:          "Credits Added",
-		CreditType:      "purchased",
-	}}, rows)
-}
-
-func TestAgencyUsageExportBOM(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},
-		csvReply("\ufeff"+string(fixture(t, "agency/usage_2026_10.csv"))))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	require.Empty(t, errs)
-	require.Len(t, rows, 30)
-	assert.Equal(t, uidBrightsmile, rows[0].SubAccountID)
-	assert.Equal(t, "lucia.ortega@brightsmile-dental.example", rows[0].SubAccountEmail)
-	assert.Equal(t, uidBrightsmile, rows[29].SubAccountID)
-}
-
-func TestAgencyUsageExportEmpty(t *testing.T) {
-	for name, body := range map[string]string{"empty body": "", "header only": usageHeader} {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(body))
-			n := 0
-			for _, err := range c.Agency.UsageExport(t.Context(), nil) {
-				assert.NoError(t, err)
-				n++
-			}
-			assert.Zero(t, n)
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
+	// The report of one sub-account.
+	rows, err := usageOf(string(fixture(t, "agency/usage_2026_10_one_account.csv")))
+	require.NoError(t, err)
+	require.Len(t, rows, 7)
+	var total float64
+	for _, r := range rows {
+		assert.Equal(t, uidCasaVerde, r.SubAccountID)
+		assert.Equal(t, "Casa Verde Inmobiliaria, S.L.", r.SubAccountName)
+		assert.True(t, r.CustomKeysUsed)
+		total += r.Amount
 	}
+	assert.InDelta(t, 7.5, total, 1e-9)
+	assert.Equal(t, UsageRow{
+		SubAccountID:    uidCasaVerde,
+		SubAccountEmail: "ventas@casaverde-realty.example",
+		SubAccountName:  "Casa Verde Inmobiliaria, S.L.",
+		Date:            ts("2026-10-09T17:55:36.004Z"),
+		Amount:          0.75,
+		Reason:          "WhatsApp Template Message",
+		CampaignName:    "Open House, Sat 18 Oct",
+		ContactName:     "Lucía Fernández",
+		CreditType:      "monthly",
+		CustomKeysUsed:  true,
+		Description:     "Plantilla open_house_invite enviada",
+	}, rows[2])
 }
 
-func TestAgencyUsageExportMissingColumn(t *testing.T) {
-	body := strings.Replace(string(fixture(t, "agency/usage_2026_10.csv")), ",AI Model\n", ",Model\n", 1)
-	require.NotEqual(t, string(fixture(t, "agency/usage_2026_10.csv")), body)
-
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(body))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	assert.Empty(t, rows)
-	require.Len(t, errs, 1)
-	assert.EqualError(t, errs[0], `dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report has no "AI Model" column`)
-	assert.ErrorIs(t, errs[0], ErrInvalidResponse)
-}
-
-func TestAgencyUsageExportMalformedRow(t *testing.T) {
+func TestUsageRowsRefuse(t *testing.T) {
 	good1 := uidBrightsmile + `,lucia.ortega@brightsmile-dental.example,"Brightsmile Dental, LLC",2026-10-01T07:58:12.204Z,1,AI Response,,Maria Gonzalez,monthly,No,AI reply,gpt-4o-mini` + "\n"
 	good2 := uidNorthpeak + `,daniel@northpeakfitness.example,Daniel Whitaker,2026-10-01T12:03:40.000Z,0.75,WhatsApp Template Message,,Tomás Ruiz,monthly,No,Template sent,` + "\n"
 	after := uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-03T10:05:59.377Z,1,AI Response,,Chloe Bennett,purchased,No,AI reply,gpt-4o-mini` + "\n"
@@ -450,11 +374,12 @@ func TestAgencyUsageExportMalformedRow(t *testing.T) {
 	}
 	const date, amount, keys = "2026-10-02T09:21:05.118Z", "1", "Yes"
 	multiline := uidNorthpeak + `,daniel@northpeakfitness.example,Daniel Whitaker,2026-10-01T12:05:00.000Z,1,AI Response,,Kevin Brooks,monthly,No,"Reply:` + "\n" + `see you at 7am",gpt-4o-mini` + "\n"
+	bareQuote := uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-06T14:22:18.845Z,1,AI Response,,Hannah "Hanna" Lee,purchased,No,AI reply,gpt-4o-mini` + "\n"
 
 	cases := []struct {
 		name  string
 		body  string
-		rows  int
+		rows  int // the good rows before the error
 		error string
 	}{
 		{"amount with a decimal comma", usageHeader + good1 + good2 + bad(date, `"1,5"`, keys) + after, 2,
@@ -469,51 +394,20 @@ func TestAgencyUsageExportMalformedRow(t *testing.T) {
 			`usage report line 4: column Custom Keys Used: "maybe" is not yes or no`},
 		{"line counts physical lines", usageHeader + good1 + multiline + bad(date, "n/a", keys) + after, 2,
 			`usage report line 5: column Amount: "n/a" is not a number`},
+		{"missing column", strings.Replace(string(fixture(t, "agency/usage_2026_10.csv")), ",AI Model\n", ",Model\n", 1), 0,
+			`usage report has no "AI Model" column`},
+		{"CSV syntax error", usageHeader + after + bareQuote, 1,
+			`usage report: parse error on line 3, column 114: bare " in non-quoted-field`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(tc.body))
-			var rows []UsageRow
-			var errs []error
-			for row, err := range c.Agency.UsageExport(t.Context(), nil) {
-				if err != nil {
-					assert.Nil(t, row)
-					errs = append(errs, err)
-					continue
-				}
-				assert.Empty(t, errs, "no row after the error")
-				rows = append(rows, *row)
-			}
-			assert.Len(t, rows, tc.rows, "the good rows before the error")
-			require.Len(t, errs, 1)
-			assert.EqualError(t, errs[0], "dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: "+tc.error)
-			var apiErr *APIError
-			require.ErrorAs(t, errs[0], &apiErr, "a malformed report is the server's invalid answer")
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.ErrorIs(t, errs[0], ErrInvalidResponse)
-			for _, r := range rows {
-				assert.NotEqual(t, uidLumen, r.SubAccountID, "the row after the error is not read")
-			}
+			rows, err := usageOf(tc.body)
+			assert.Len(t, rows, tc.rows)
+			assert.EqualError(t, err, tc.error)
+			var pe *csv.ParseError
+			assert.Equal(t, tc.name == "CSV syntax error", errors.As(err, &pe) && errors.Is(err, csv.ErrBareQuote))
 		})
 	}
-}
-
-func TestAgencyUsageExportCSVSyntaxError(t *testing.T) {
-	body := usageHeader +
-		uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-03T10:05:59.377Z,1,AI Response,,Chloe Bennett,purchased,No,AI reply,gpt-4o-mini` + "\n" +
-		uidLumen + `,amara@lumenskin.example,Amara Okafor,2026-10-06T14:22:18.845Z,1,AI Response,,Hannah "Hanna" Lee,purchased,No,AI reply,gpt-4o-mini` + "\n"
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, csvReply(body))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	assert.Len(t, rows, 1)
-	require.Len(t, errs, 1)
-	var pe *csv.ParseError
-	require.ErrorAs(t, errs[0], &pe)
-	assert.Equal(t, 3, pe.Line)
-	assert.ErrorIs(t, errs[0], csv.ErrBareQuote)
-	assert.True(t, strings.HasPrefix(errs[0].Error(), "dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report: "), errs[0].Error())
-	assert.ErrorIs(t, errs[0], ErrInvalidResponse)
 }
 
 func TestParseUsageRowFormats(t *testing.T) {
@@ -560,70 +454,6 @@ func TestParseUsageRowFormats(t *testing.T) {
 	}
 }
 
-func TestAgencyUsageExportValidation(t *testing.T) {
-	c, mt := setup(t)
-	seq := c.Agency.UsageExport(t.Context(), &UsageExportOptions{
-		From: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
-		To:   time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-	})
-	rows, errs := collectUsage(t, seq)
-	assert.Empty(t, rows)
-	require.Len(t, errs, 1)
-	var ve *ValidationError
-	require.ErrorAs(t, errs[0], &ve)
-	assert.Equal(t, "To", ve.Field)
-	assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-
-	// Stopping at the error is fine too.
-	for _, err := range seq {
-		require.Error(t, err)
-		break
-	}
-	assert.Zero(t, mt.GetTotalCallCount())
-}
-
-func TestAgencyUsageExportErrors(t *testing.T) {
-	cases := []struct {
-		name    string
-		status  int
-		file    string
-		target  error
-		code    int
-		message string
-	}{
-		{"invalid date range", 400, "agency/error_400.json", ErrBadRequest, 0, "Invalid date range: 'from' must be on or before 'to'"},
-		{"invalid api key", 401, "agency/error_401.json", ErrUnauthorized, 401, "Invalid or missing API key"},
-		{"not an agency", 403, "agency/error_403.json", ErrForbidden, 403, "Usage export is only available to Agency or Dev accounts"},
-		{"server error", 500, "agency/error_500.json", ErrServer, 0, "Internal server error"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t, WithRetryMax(0))
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    usageURL,
-				query:  withKey(url.Values{"from": {"2026-10-01"}, "to": {"2026-10-31"}}),
-			}, reply(t, tc.status, tc.file))
-			rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), &UsageExportOptions{
-				From: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-				To:   time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
-			}))
-			assert.Empty(t, rows)
-			require.Len(t, errs, 1)
-			var apiErr *APIError
-			require.ErrorAs(t, errs[0], &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			assert.Equal(t, tc.code, apiErr.Code)
-			assert.Equal(t, tc.message, apiErr.Message)
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/agencies/usage/export", apiErr.Path)
-			assert.ErrorIs(t, errs[0], tc.target)
-			assert.NotContains(t, errs[0].Error(), testAPIKey)
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
-	}
-}
-
 func TestAgencyUsageExportRetried(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},
@@ -635,18 +465,28 @@ func TestAgencyUsageExportRetried(t *testing.T) {
 	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
-func TestAgencyUsageExportJSONOn200(t *testing.T) {
-	// A JSON body where CSV is expected is not read as rows.
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},
-		jsonReply(200, `{"success":false,"message":"Invalid date format"}`))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	assert.Empty(t, rows)
-	require.Len(t, errs, 1)
-	var apiErr *APIError
-	require.ErrorAs(t, errs[0], &apiErr, "a failure envelope is the server's error")
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "Invalid date format", apiErr.Message)
+func TestAgencyUsageExportFailure(t *testing.T) {
+	// A failure is yielded once, without rows; a JSON body where CSV is
+	// expected is not read as rows.
+	cases := []struct {
+		resp    httpmock.Responder
+		status  int
+		message string
+	}{
+		{jsonReply(200, `{"success":false,"message":"Invalid date format"}`), 200, "Invalid date format"},
+		{reply(t, 403, "agency/error_403.json"), 403, "Usage export is only available to Agency or Dev accounts"},
+	}
+	for _, tc := range cases {
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, tc.resp)
+		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
+		assert.Empty(t, rows)
+		require.Len(t, errs, 1)
+		var apiErr *APIError
+		require.ErrorAs(t, errs[0], &apiErr, "a failure envelope is the server's error")
+		assert.Equal(t, tc.status, apiErr.StatusCode)
+		assert.Equal(t, tc.message, apiErr.Message)
+	}
 }
 
 func TestAgencyUsageExportCanceled(t *testing.T) {
@@ -668,23 +508,27 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 	t.Run("loop completed", func(t *testing.T) {
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(report)}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 		require.Empty(t, errs)
 		assert.Len(t, rows, 30)
-		assert.True(t, body.closed)
-		assert.Equal(t, len(report), body.read)
+		assert.NotZero(t, body.closed.Load())
+		assert.Equal(t, int64(len(report)), body.read.Load())
 	})
 
 	t.Run("malformed row", func(t *testing.T) {
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(strings.Replace(report, ",500,Credits Added,", ",five hundred,Credits Added,", 1))}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
 		assert.Len(t, rows, 8)
 		require.Len(t, errs, 1)
 		assert.EqualError(t, errs[0], `dmchamp: GET /v1/agencies/usage/export: HTTP 200 OK: invalid response body: usage report line 10: column Amount: "five hundred" is not a number`)
-		assert.True(t, body.closed)
+		var apiErr *APIError
+		require.ErrorAs(t, errs[0], &apiErr, "a malformed report is the server's invalid answer")
+		assert.Equal(t, 200, apiErr.StatusCode)
+		assert.ErrorIs(t, errs[0], ErrInvalidResponse)
+		assert.NotZero(t, body.closed.Load())
 	})
 
 	t.Run("break stops reading", func(t *testing.T) {
@@ -701,7 +545,7 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 
 		c, mt := setup(t)
 		body := &trackedBody{r: strings.NewReader(big)}
-		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body))
+		expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)}, trackedReply(body, "text/csv"))
 		var ids []string
 		for row, err := range c.Agency.UsageExport(t.Context(), nil) {
 			require.NoError(t, err)
@@ -711,9 +555,9 @@ func TestAgencyUsageExportClosesBody(t *testing.T) {
 			}
 		}
 		assert.Equal(t, []string{uidBrightsmile, uidBrightsmile, uidNorthpeak}, ids)
-		assert.True(t, body.closed, "the body is closed when the loop stops")
-		assert.Less(t, body.read, maxDrain+64<<10, "reading stopped: at most a buffer and the drain")
-		assert.Less(t, body.read, len(big))
+		assert.NotZero(t, body.closed.Load(), "the body is closed when the loop stops")
+		assert.Less(t, body.read.Load(), int64(maxDrain+64<<10), "reading stopped: at most a buffer and the drain")
+		assert.Less(t, body.read.Load(), int64(len(big)))
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 }

@@ -2,6 +2,7 @@ package dmchamp
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,34 +52,23 @@ var ceRecentExports = []ChatExport{
 }
 
 func TestChatExportsRecent(t *testing.T) {
-	cases := []struct {
-		name    string
-		fixture string
-	}{
-		{"data is the list", "chatexports/recent_data_array.json"},
-		{"data.exports", "chatexports/recent_data_exports.json"},
-		{"data.chats beside a non-list contacts count", "chatexports/recent_data_chats.json"},
-		{"top-level exports", "chatexports/recent_top_exports.json"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    ceURL,
-				query:  withKey(url.Values{"hours": {"24"}}), // no format, limit or filter
-				header: noAuth,
-			}, reply(t, 200, tc.fixture))
+	c, mt := setup(t)
+	expect(t, mt, want{
+		method: http.MethodGet,
+		url:    ceURL,
+		query:  withKey(url.Values{"hours": {"24"}}), // no format, limit or filter
+		header: noAuth,
+	}, reply(t, 200, "chatexports/recent_data_array.json"))
 
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			require.NoError(t, err)
-			assert.Equal(t, ceRecentExports, got)
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-		})
-	}
+	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
+	require.NoError(t, err)
+	assert.Equal(t, ceRecentExports, got)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentOtherPlaces(t *testing.T) {
+// TestChatExportsDecode decodes the answers of Recent as the request path
+// does: the exports are found wherever the answer puts them.
+func TestChatExportsDecode(t *testing.T) {
 	one := `[{"contactId":"cD4eF6gH8iJ0kL2mN4oP","contactName":"Priya Raman","phoneNumber":"+919876543210",` +
 		`"email":"priya.r@example.in","messageCount":1,"chatExport":"[2026-11-21 06:30:00] Priya Raman: Hello\n"}]`
 	other := `[{"contactId":"xY8wV6uT4sR2qP0oN9mL"}]`
@@ -86,27 +76,52 @@ func TestChatExportsRecentOtherPlaces(t *testing.T) {
 		ContactID: "cD4eF6gH8iJ0kL2mN4oP", ContactName: "Priya Raman", PhoneNumber: "+919876543210",
 		Email: "priya.r@example.in", MessageCount: 1, Text: "[2026-11-21 06:30:00] Priya Raman: Hello\n",
 	}}
-	cases := map[string]string{
-		"data.chatExports":                     `{"success":true,"data":{"chatExports":` + one + `}}`,
-		"data.contacts":                        `{"success":true,"data":{"total":1,"contacts":` + one + `}}`,
-		"top-level results":                    `{"success":true,"results":` + one + `}`,
-		"data before top level":                `{"success":true,"exports":` + other + `,"data":{"results":` + one + `}}`,
-		"data object without list, top level":  `{"success":true,"data":{"hours":24},"chats":` + one + `}`,
-		"data null, top level":                 `{"success":true,"data":null,"chatExports":` + one + `}`,
-		"exports before chats":                 `{"success":true,"data":{"chats":` + other + `,"exports":` + one + `}}`,
-		"data list wins over other lists":      `{"success":true,"exports":` + other + `,"data":` + one + `}`,
-		"non-list exports skipped for results": `{"success":true,"data":{"exports":{"count":1},"results":` + one + `}}`,
+	f := func(name string) string { return string(fixture(t, name)) }
+	cases := []struct {
+		name string
+		json string
+		want []ChatExport
+	}{
+		{"data is the list", f("chatexports/recent_data_array.json"), ceRecentExports},
+		{"data.exports", f("chatexports/recent_data_exports.json"), ceRecentExports},
+		{"data.chats beside a non-list contacts count", f("chatexports/recent_data_chats.json"), ceRecentExports},
+		{"top-level exports", f("chatexports/recent_top_exports.json"), ceRecentExports},
+		{"data.chatExports", `{"success":true,"data":{"chatExports":` + one + `}}`, wantOne},
+		{"data.contacts", `{"success":true,"data":{"total":1,"contacts":` + one + `}}`, wantOne},
+		{"top-level results", `{"success":true,"results":` + one + `}`, wantOne},
+		{"data before top level", `{"success":true,"exports":` + other + `,"data":{"results":` + one + `}}`, wantOne},
+		{"data object without list, top level", `{"success":true,"data":{"hours":24},"chats":` + one + `}`, wantOne},
+		{"data null, top level", `{"success":true,"data":null,"chatExports":` + one + `}`, wantOne},
+		{"exports before chats", `{"success":true,"data":{"chats":` + other + `,"exports":` + one + `}}`, wantOne},
+		{"data list wins over other lists", `{"success":true,"exports":` + other + `,"data":` + one + `}`, wantOne},
+		{"non-list exports skipped for results", `{"success":true,"data":{"exports":{"count":1},"results":` + one + `}}`, wantOne},
+		{"empty list", `{"success":true,"data":[]}`, []ChatExport{}},
 	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"6"}})},
-				jsonReply(200, body))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 6})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got chatExports
+			failed, err := decodeAnswer([]byte(tc.json), epChatExportsRecent.shape, &got)
 			require.NoError(t, err)
-			assert.Equal(t, wantOne, got)
+			assert.Nil(t, failed)
+			assert.Equal(t, tc.want, []ChatExport(got))
 		})
+	}
+
+	// Answers without a list of exports are refused.
+	refused := map[string]string{
+		"fixture":           f("chatexports/recent_no_list.json"),
+		"only success":      `{"success":true}`,
+		"exports not list":  `{"success":true,"data":{"exports":"none"}}`,
+		"data is a string":  `{"success":true,"data":"No chats found"}`,
+		"bare array":        `[{"contactId":"aB3dE5fG7hJ9kL1mN2pQ"}]`,
+		"not JSON":          `<html>Service temporarily unavailable</html>`,
+		"list of non-items": `{"success":true,"data":["aB3dE5fG7hJ9kL1mN2pQ"]}`,
+	}
+	for name, body := range refused {
+		var got chatExports
+		failed, err := decodeAnswer([]byte(body), epChatExportsRecent.shape, &got)
+		assert.Error(t, err, name)
+		assert.Nil(t, failed, name)
 	}
 }
 
@@ -194,158 +209,21 @@ func TestChatExportsRecentFilters(t *testing.T) {
 	}
 }
 
-func TestChatExportsRecentNoList(t *testing.T) {
-	cases := map[string]string{
-		"fixture":           string(fixture(t, "chatexports/recent_no_list.json")),
-		"only success":      `{"success":true}`,
-		"exports not list":  `{"success":true,"data":{"exports":"none"}}`,
-		"data is a string":  `{"success":true,"data":"No chats found"}`,
-		"bare array":        `[{"contactId":"aB3dE5fG7hJ9kL1mN2pQ"}]`,
-		"not JSON":          `<html>Service temporarily unavailable</html>`,
-		"list of non-items": `{"success":true,"data":["aB3dE5fG7hJ9kL1mN2pQ"]}`,
-	}
-	for name, body := range cases {
-		t.Run(name, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-				jsonReply(200, body))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, got)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.Equal(t, http.MethodGet, apiErr.Method)
-			assert.Equal(t, "/v1/chat-exports/recent", apiErr.Path)
-			require.Error(t, apiErr.Err)
-			assert.Equal(t, body, string(apiErr.Body))
-			assert.ErrorIs(t, err, ErrInvalidResponse)
-			for _, other := range []error{ErrBadRequest, ErrUnauthorized, ErrNotFound, ErrServer} {
-				assert.NotErrorIs(t, err, other)
-			}
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
-		})
-	}
-}
-
 func TestChatExportsRecentNoListSentinel(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
 		reply(t, 200, "chatexports/recent_no_list.json"))
 
-	_, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-	assert.ErrorIs(t, err, errNoExports)
-	assert.ErrorIs(t, err, ErrInvalidResponse)
-}
-
-func TestChatExportsRecentSuccessFalseOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-		reply(t, 200, "chatexports/recent_failed.json"))
-
 	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
 	assert.Nil(t, got)
+	assert.ErrorIs(t, err, errNoExports)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, 0, apiErr.Code)
-	assert.Equal(t, "Failed to export chats: user has no WhatsApp channel configured", apiErr.Message)
-	assert.Nil(t, apiErr.Err)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
-	assert.NotErrorIs(t, err, ErrServer)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestChatExportsRecentErrorCodeOn200(t *testing.T) {
-	// An error_code that is an HTTP status fails a 200 and maps like it.
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-		jsonReply(200, `{"error_code":401,"error":"Invalid API key or user ID","data":[]}`))
-
-	_, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, 401, apiErr.Code)
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestChatExportsValidation(t *testing.T) {
-	cases := []struct {
-		name  string
-		opts  *ChatExportOptions
-		field string
-	}{
-		{"nil options", nil, "Hours"},
-		{"hours zero", &ChatExportOptions{}, "Hours"},
-		{"hours zero with others", &ChatExportOptions{Limit: 10, Filter: ChatExportText}, "Hours"},
-		{"hours negative", &ChatExportOptions{Hours: -24}, "Hours"},
-		{"limit negative", &ChatExportOptions{Hours: 24, Limit: -1}, "Limit"},
-		{"unknown filter", &ChatExportOptions{Hours: 24, Filter: "images"}, "Filter"},
-		{"filter wrong case", &ChatExportOptions{Hours: 24, Filter: "MEDIA"}, "Filter"},
-		{"filter with dash", &ChatExportOptions{Hours: 24, Filter: "tool-use"}, "Filter"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t)
-			got, err := c.ChatExports.Recent(t.Context(), tc.opts)
-			assert.Nil(t, got)
-			var ve *ValidationError
-			require.ErrorAs(t, err, &ve, "Recent")
-			assert.Equal(t, tc.field, ve.Field)
-
-			rc, err := c.ChatExports.RecentText(t.Context(), tc.opts)
-			assert.Nil(t, rc)
-			ve = nil
-			require.ErrorAs(t, err, &ve, "RecentText")
-			assert.Equal(t, tc.field, ve.Field)
-
-			assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent")
-		})
-	}
-}
-
-func TestChatExportsRecentErrors(t *testing.T) {
-	cases := []struct {
-		status   int
-		fixture  string
-		target   error
-		message  string
-		attempts int
-	}{
-		{400, "chatexports/error_400.json", ErrBadRequest, "hours must be a positive integer", 1},
-		{401, "chatexports/error_401.json", ErrUnauthorized, "Invalid API key or user ID", 1},
-		// GET is retried on 500: 1 attempt + RetryMax (2) retries.
-		{500, "chatexports/error_500.json", ErrServer, "Internal server error", 3},
-	}
-	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}})},
-				reply(t, tc.status, tc.fixture))
-
-			got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, got)
-			ceAssertAPIError(t, err, tc.status, tc.message, tc.attempts, tc.target)
-			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
-		})
-	}
-}
-
-func ceAssertAPIError(t *testing.T, err error, status int, message string, attempts int, target error) {
-	t.Helper()
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, status, apiErr.StatusCode)
-	assert.Equal(t, status, apiErr.Code)
-	assert.Equal(t, message, apiErr.Message)
-	assert.Equal(t, http.MethodGet, apiErr.Method)
 	assert.Equal(t, "/v1/chat-exports/recent", apiErr.Path)
-	assert.Equal(t, attempts, apiErr.Attempts)
-	assert.Nil(t, apiErr.Err)
-	assert.NotContains(t, err.Error(), testAPIKey)
-	onlySentinel(t, err, target)
+	assert.Equal(t, string(fixture(t, "chatexports/recent_no_list.json")), string(apiErr.Body))
+	onlySentinel(t, err, ErrInvalidResponse)
+	assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
 }
 
 // ceTextReply answers with a text/plain attachment, as format=txt does.
@@ -395,21 +273,21 @@ func TestChatExportsRecentTextAllOptions(t *testing.T) {
 	assert.Equal(t, &ChatExportOptions{Hours: 48, Limit: 10, Filter: ChatExportToolUse}, opts, "options are not modified")
 }
 
-// ceBody is a response body that records how much was read from it and
-// whether it was closed.
-type ceBody struct {
-	r      *bytes.Reader
+// trackedBody is a response body that records how much was read from it
+// and how often it was closed.
+type trackedBody struct {
+	r      io.Reader
 	read   atomic.Int64
 	closed atomic.Int32
 }
 
-func (b *ceBody) Read(p []byte) (int, error) {
+func (b *trackedBody) Read(p []byte) (int, error) {
 	n, err := b.r.Read(p)
 	b.read.Add(int64(n))
 	return n, err
 }
 
-func (b *ceBody) Close() error {
+func (b *trackedBody) Close() error {
 	b.closed.Add(1)
 	return nil
 }
@@ -425,7 +303,8 @@ func ceLargeExport(size int) []byte {
 	return buf.Bytes()
 }
 
-func ceStreamResponder(body *ceBody) httpmock.Responder {
+// trackedReply answers 200 with body, once, streamed.
+func trackedReply(body *trackedBody, contentType string) httpmock.Responder {
 	return func(req *http.Request) (*http.Response, error) {
 		return &http.Response{
 			Status:        "200 OK",
@@ -433,7 +312,7 @@ func ceStreamResponder(body *ceBody) httpmock.Responder {
 			Proto:         "HTTP/1.1",
 			ProtoMajor:    1,
 			ProtoMinor:    1,
-			Header:        http.Header{"Content-Type": {"text/plain; charset=utf-8"}},
+			Header:        http.Header{"Content-Type": {contentType}},
 			Body:          body,
 			ContentLength: -1,
 			Request:       req,
@@ -444,11 +323,11 @@ func ceStreamResponder(body *ceBody) httpmock.Responder {
 func TestChatExportsRecentTextLargeBodyStreams(t *testing.T) {
 	want2MB := ceLargeExport(2 << 20)
 	require.Greater(t, len(want2MB), 2<<20-1)
-	body := &ceBody{r: bytes.NewReader(want2MB)}
+	body := &trackedBody{r: bytes.NewReader(want2MB)}
 
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"720"}, "format": {"txt"}})},
-		ceStreamResponder(body))
+		trackedReply(body, "text/plain; charset=utf-8"))
 
 	rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 720})
 	require.NoError(t, err)
@@ -470,11 +349,11 @@ func TestChatExportsRecentTextLargeBodyStreams(t *testing.T) {
 
 func TestChatExportsRecentTextCloseBeforeEnd(t *testing.T) {
 	export := ceLargeExport(2 << 20)
-	body := &ceBody{r: bytes.NewReader(export)}
+	body := &trackedBody{r: bytes.NewReader(export)}
 
 	c, mt := setup(t)
 	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})},
-		ceStreamResponder(body))
+		trackedReply(body, "text/plain; charset=utf-8"))
 
 	rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
 	require.NoError(t, err)
@@ -516,49 +395,26 @@ func TestChatExportsRecentTextRetried(t *testing.T) {
 	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentTextErrors(t *testing.T) {
+func TestChatExportsRecentTextFailure(t *testing.T) {
+	// The error comes from RecentText, not from a later Read.
 	cases := []struct {
-		status   int
-		fixture  string
-		target   error
-		message  string
-		attempts int
+		resp   httpmock.Responder
+		status int
+		target error
 	}{
-		{400, "chatexports/error_400.json", ErrBadRequest, "hours must be a positive integer", 1},
-		{401, "chatexports/error_401.json", ErrUnauthorized, "Invalid API key or user ID", 1},
-		{500, "chatexports/error_500.json", ErrServer, "Internal server error", 3},
+		{jsonReply(200, `{"success":false,"error_code":402,"error":"Insufficient credits for export"}`), 200, ErrPaymentRequired},
+		{reply(t, 401, "chatexports/error_401.json"), 401, ErrUnauthorized},
 	}
 	for _, tc := range cases {
-		t.Run(tc.fixture, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})},
-				reply(t, tc.status, tc.fixture))
-
-			rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
-			assert.Nil(t, rc, "the error comes from RecentText, not from a later Read")
-			ceAssertAPIError(t, err, tc.status, tc.message, tc.attempts, tc.target)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.JSONEq(t, string(fixture(t, tc.fixture)), string(apiErr.Body))
-			assert.Equal(t, tc.attempts, mt.GetTotalCallCount())
-		})
+		c, mt := setup(t)
+		expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})}, tc.resp)
+		body, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
+		assert.Nil(t, body)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, tc.status, apiErr.StatusCode)
+		assert.ErrorIs(t, err, tc.target)
 	}
-}
-
-func TestChatExportsRecentTextJSONFailureOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    testBaseURL + "/chat-exports/recent",
-		query:  withKey(url.Values{"hours": {"24"}, "format": {"txt"}}),
-	}, jsonReply(200, `{"success":false,"error_code":402,"error":"Insufficient credits for export"}`))
-
-	body, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
-	assert.Nil(t, body)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.ErrorIs(t, err, ErrPaymentRequired)
 }
 
 func TestChatExportsRecentTextJSONBodyIsStreamed(t *testing.T) {
@@ -577,4 +433,13 @@ func TestChatExportsRecentTextJSONBodyIsStreamed(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, rc.Close())
 	assert.Equal(t, body, string(got))
+}
+
+// Calls of invalidCalls.
+func chatExportsRecent(o *ChatExportOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.Recent(ctx, o)) }
+}
+
+func chatExportsRecentText(o *ChatExportOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.RecentText(ctx, o)) }
 }

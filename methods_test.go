@@ -3,6 +3,7 @@ package dmchamp
 import (
 	"context"
 	"io"
+	"math"
 	"net/http"
 	"reflect"
 	"strings"
@@ -444,6 +445,95 @@ var invalidCalls = []struct {
 	{"Messages.IncomingCustomChannel", "empty message", "CustomData.FromID", incomingCustomChannel(&CustomChannelMessage{})},
 	{"Messages.IncomingCustomChannel", "no sender", "CustomData.FromID", incomingCustomChannel(&CustomChannelMessage{MessageType: "text",
 		CustomData: CustomChannelData{ToID: "bot:clinic_helper", Body: "Hello", Channel: "custom"}})},
+	{"SubAccounts.Get", `email ""`, "email", subAccountsGet("")},
+	{"SubAccounts.Get", `email "lucia.ortega"`, "email", subAccountsGet("lucia.ortega")},
+	{"SubAccounts.Get", `email "lucia.ortega@"`, "email", subAccountsGet("lucia.ortega@")},
+	{"SubAccounts.Get", `email "@brightsmile-dental.example"`, "email", subAccountsGet("@brightsmile-dental.example")},
+	{"SubAccounts.Get", `email " lucia.ortega@brightsmile-dental.example"`, "email", subAccountsGet(" lucia.ortega@brightsmile-dental.example")},
+	{"SubAccounts.Get", `email "Lucía Ortega <lucia.ortega@brightsmile-dental.example>"`, "email", subAccountsGet("Lucía Ortega <lucia.ortega@brightsmile-dental.example>")},
+	{"SubAccounts.Get", `email "lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example"`, "email", subAccountsGet("lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example")},
+	{"SubAccounts.Delete", `email ""`, "email", subAccountsDelete("")},
+	{"SubAccounts.Delete", `email "lucia.ortega"`, "email", subAccountsDelete("lucia.ortega")},
+	{"SubAccounts.Delete", `email "lucia.ortega@"`, "email", subAccountsDelete("lucia.ortega@")},
+	{"SubAccounts.Delete", `email "@brightsmile-dental.example"`, "email", subAccountsDelete("@brightsmile-dental.example")},
+	{"SubAccounts.Delete", `email " lucia.ortega@brightsmile-dental.example"`, "email", subAccountsDelete(" lucia.ortega@brightsmile-dental.example")},
+	{"SubAccounts.Delete", `email "Lucía Ortega <lucia.ortega@brightsmile-dental.example>"`, "email", subAccountsDelete("Lucía Ortega <lucia.ortega@brightsmile-dental.example>")},
+	{"SubAccounts.Delete", `email "lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example"`, "email", subAccountsDelete("lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example")},
+	{"SubAccounts.Create", "nil", "request", func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Create(ctx, nil)) }},
+	{"SubAccounts.Create", "no email", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "" })},
+	{"SubAccounts.Create", "bad email", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "owner@" })},
+	{"SubAccounts.Create", "email with display name", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "Noah <owner@harborviewvet.example>" })},
+	{"SubAccounts.Create", "no first name", "FirstName", subAccountsCreate(func(r *CreateSubAccountRequest) { r.FirstName = "" })},
+	{"SubAccounts.Create", "no last name", "LastName", subAccountsCreate(func(r *CreateSubAccountRequest) { r.LastName = "" })},
+	{"SubAccounts.Create", "monthly credits zero", "UsageLimits.MonthlyCredits", subAccountsCreate(func(r *CreateSubAccountRequest) { r.UsageLimits.MonthlyCredits = 0 })},
+	{"SubAccounts.Create", "monthly credits negative", "UsageLimits.MonthlyCredits", subAccountsCreate(func(r *CreateSubAccountRequest) { r.UsageLimits.MonthlyCredits = -100 })},
+	{"SubAccounts.Create", "credits negative", "UsageLimits.Credits", subAccountsCreate(func(r *CreateSubAccountRequest) { r.UsageLimits.Credits = -1 })},
+	{"SubAccounts.AddCredits", "nil", "request", subAccountsAddCredits(nil)},
+	{"SubAccounts.AddCredits", "no email", "Email", subAccountsAddCredits(&AddCreditsRequest{Amount: 500})},
+	{"SubAccounts.AddCredits", "bad email", "Email", subAccountsAddCredits(&AddCreditsRequest{Email: "lucia.ortega", Amount: 500})},
+	{"SubAccounts.AddCredits", "amount zero", "Amount", subAccountsAddCredits(&AddCreditsRequest{Email: subEmail})},
+	{"SubAccounts.AddCredits", "amount negative", "Amount", subAccountsAddCredits(&AddCreditsRequest{Email: subEmail, Amount: -500})},
+	{"Agency.UsageExport", "to before from", "To", func(ctx context.Context, c *Client) error {
+		return onlyError(c.Agency.UsageExport(ctx, &UsageExportOptions{From: ts("2026-10-31T00:00:00Z"), To: ts("2026-10-01T00:00:00Z")}))
+	}},
+	{"OTP.Generate", `secret ""`, "secret", otpGenerate("")},
+	{"OTP.Generate", `secret "   "`, "secret", otpGenerate("   ")},
+	{"OTP.Generate", `secret "===="`, "secret", otpGenerate("====")},
+	{"OTP.Generate", `secret "1"`, "secret", otpGenerate("1")},
+	{"OTP.Generate", `secret "JBS"`, "secret", otpGenerate("JBS")},
+	{"OTP.Generate", `secret "JBSWY3"`, "secret", otpGenerate("JBSWY3")},
+	{"OTP.Generate", `secret "!!!!"`, "secret", otpGenerate("!!!!")},
+	{"OTP.Generate", `secret "ABC8"`, "secret", otpGenerate("ABC8")},
+	{"OTP.Generate", `secret "JBSWY3DPEHPK3PX0"`, "secret", otpGenerate("JBSWY3DPEHPK3PX0")},
+	{"OTP.Generate", `secret "JBSWY3DP=EHPK3PXP"`, "secret", otpGenerate("JBSWY3DP=EHPK3PXP")},
+	{"OTP.Generate", `secret "JBSWY3DP=EHPK3PX"`, "secret", otpGenerate("JBSWY3DP=EHPK3PX")},
+	{"ChatExports.Recent", "nil options", "Hours", chatExportsRecent(nil)},
+	{"ChatExports.Recent", "hours zero", "Hours", chatExportsRecent(&ChatExportOptions{})},
+	{"ChatExports.Recent", "hours zero with others", "Hours", chatExportsRecent(&ChatExportOptions{Limit: 10, Filter: ChatExportText})},
+	{"ChatExports.Recent", "hours negative", "Hours", chatExportsRecent(&ChatExportOptions{Hours: -24})},
+	{"ChatExports.Recent", "limit negative", "Limit", chatExportsRecent(&ChatExportOptions{Hours: 24, Limit: -1})},
+	{"ChatExports.Recent", "unknown filter", "Filter", chatExportsRecent(&ChatExportOptions{Hours: 24, Filter: "images"})},
+	{"ChatExports.Recent", "filter wrong case", "Filter", chatExportsRecent(&ChatExportOptions{Hours: 24, Filter: "MEDIA"})},
+	{"ChatExports.Recent", "filter with dash", "Filter", chatExportsRecent(&ChatExportOptions{Hours: 24, Filter: "tool-use"})},
+	{"ChatExports.RecentText", "nil options", "Hours", chatExportsRecentText(nil)},
+	{"ChatExports.RecentText", "hours zero", "Hours", chatExportsRecentText(&ChatExportOptions{})},
+	{"ChatExports.RecentText", "hours zero with others", "Hours", chatExportsRecentText(&ChatExportOptions{Limit: 10, Filter: ChatExportText})},
+	{"ChatExports.RecentText", "hours negative", "Hours", chatExportsRecentText(&ChatExportOptions{Hours: -24})},
+	{"ChatExports.RecentText", "limit negative", "Limit", chatExportsRecentText(&ChatExportOptions{Hours: 24, Limit: -1})},
+	{"ChatExports.RecentText", "unknown filter", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "images"})},
+	{"ChatExports.RecentText", "filter wrong case", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "MEDIA"})},
+	{"ChatExports.RecentText", "filter with dash", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "tool-use"})},
+	{"Sessions.Create", "nil", "request", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Create(ctx, nil)) }},
+	{"Sessions.Create", "no chatbot", "ChatbotID", func(ctx context.Context, c *Client) error {
+		return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ClientID: clientID}))
+	}},
+	{"Sessions.Create", "no client", "ClientID", func(ctx context.Context, c *Client) error {
+		return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID}))
+	}},
+	{"Sessions.Get", "no id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, "")) }},
+	{"Sessions.Get", "dot-dot id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, "..")) }},
+	{"Sessions.Update", "no id", "id", sessionsUpdate("", &UpdateSessionRequest{})},
+	{"Sessions.Update", "dot-dot id", "id", sessionsUpdate("..", &UpdateSessionRequest{})},
+	{"Sessions.Update", "nil", "request", sessionsUpdate(sessionID, nil)},
+	{"Sessions.Update", "unknown status", "Status", sessionsUpdate(sessionID, &UpdateSessionRequest{Status: "DONE"})},
+	{"Sessions.Update", "rating 0.5", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: 0.5}})},
+	{"Sessions.Update", "rating 5.5", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: 5.5}})},
+	{"Sessions.Update", "rating -1", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: -1}})},
+	{"Sessions.Update", "rating NaN", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: math.NaN()}})},
+	{"Sessions.End", "no id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.End(ctx, "")) }},
+	{"Sessions.AddMessage", "no session", "sessionID", sessionsAddMessage("", &SessionMessage{Role: RoleUser})},
+	{"Sessions.AddMessage", "nil", "message", sessionsAddMessage(sessionID, nil)},
+	{"Sessions.AddMessage", "no role", "Role", sessionsAddMessage(sessionID, &SessionMessage{Content: "hi"})},
+	{"Sessions.AddMessage", "unknown role", "Role", sessionsAddMessage(sessionID, &SessionMessage{Role: "bot", Content: "hi"})},
+	{"Sessions.Chat", "no session", "sessionID", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Chat(ctx, "", "hi")) }},
+	{"Sessions.Ask", "no session", "sessionID", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Ask(ctx, "", "hi")) }},
+	{"Sessions.List", "limit negative", "Limit", sessionsList(&ListSessionsOptions{Limit: -1})},
+	{"Sessions.List", "skip negative", "Skip", sessionsList(&ListSessionsOptions{Skip: -1})},
+	{"Sessions.List", "status lower case", "Status", sessionsList(&ListSessionsOptions{Status: "active"})},
+	{"Sessions.List", "end before start", "EndDate", sessionsList(&ListSessionsOptions{StartDate: ts("2026-11-02T00:00:00Z"), EndDate: ts("2026-11-01T00:00:00Z")})},
+	{"Sessions.All", "limit negative", "Limit", func(ctx context.Context, c *Client) error {
+		return onlyError(c.Sessions.All(ctx, &ListSessionsOptions{Limit: -1}))
+	}},
 }
 
 // methodsWithoutArguments have nothing to validate.

@@ -1,6 +1,7 @@
 package dmchamp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -226,114 +227,44 @@ func TestOTPUnmarshalJSON(t *testing.T) {
 		`{"current_otp":"123456","expires_in":"soon"}`,
 		`{"current_otp":"123456","expires_in":true}`,
 		`["123456",15]`,
+		`{"success":true,"current_otp":"123456","expires_in":-5}`,
+		`<html>OTP</html>`,
 	}
 	for _, body := range invalid {
 		got := OTP{Code: "keep", ExpiresIn: time.Second}
 		assert.Error(t, json.Unmarshal([]byte(body), &got), body)
 		assert.Equal(t, OTP{Code: "keep", ExpiresIn: time.Second}, got, "a failed decode leaves the value alone: %s", body)
+		// The request path refuses it too, and the answer reports no failure.
+		failed, err := decodeAnswer([]byte(body), epOTPGenerate.shape, new(OTP))
+		assert.Error(t, err, body)
+		assert.Nil(t, failed, body)
 	}
 }
 
+// TestOTPGenerate sends the secret alone: the endpoint needs no credential,
+// and the client's, whichever it holds, is not sent.
 func TestOTPGenerate(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestOTPGenerateWithoutCredentials(t *testing.T) {
-	c, mt := setupBare(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-// The OTP endpoint needs no credential: the client's is not sent.
-func TestOTPGenerateWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-		header: noAuth,
-	}, reply(t, 200, "otp/generate.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-}
-
-func TestOTPGenerateInvalidSecret(t *testing.T) {
-	for _, tc := range otpInvalidSecrets {
-		c, mt := setup(t)
-		got, err := c.OTP.Generate(t.Context(), tc.secret)
-		assert.Nil(t, got)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "%q", tc.secret)
-		assert.Equal(t, "secret", ve.Field)
-		if len(tc.secret) > 1 {
-			assert.NotContains(t, err.Error(), tc.secret)
-		}
-		assert.Zero(t, mt.GetTotalCallCount(), "no request may be sent for %q", tc.secret)
+	clients := map[string]func(t *testing.T) (*Client, *httpmock.MockTransport){
+		"API key":       func(t *testing.T) (*Client, *httpmock.MockTransport) { return setup(t) },
+		"no credential": func(t *testing.T) (*Client, *httpmock.MockTransport) { return setupBare(t) },
+		"user id":       func(t *testing.T) (*Client, *httpmock.MockTransport) { return setupBare(t, WithUserID(testUserID)) },
 	}
-}
+	for name, client := range clients {
+		t.Run(name, func(t *testing.T) {
+			c, mt := client(t)
+			expect(t, mt, want{
+				method: http.MethodGet,
+				url:    otpURL,
+				query:  url.Values{"secret": {otpSecret}},
+				header: noAuth,
+			}, reply(t, 200, "otp/generate.json"))
 
-func TestOTPGenerateBadRequest(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, reply(t, 400, "otp/error_400.json"))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	assert.Nil(t, got)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 400, apiErr.StatusCode)
-	assert.Equal(t, "Missing or invalid secret parameter", apiErr.Message)
-	assert.Equal(t, http.MethodGet, apiErr.Method)
-	assert.Equal(t, "/v1/otp/generate", apiErr.Path)
-	assert.Equal(t, 1, apiErr.Attempts)
-	assert.ErrorIs(t, err, ErrBadRequest)
-	assert.NotErrorIs(t, err, ErrServer)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
-	assert.Equal(t, 1, mt.GetTotalCallCount(), "400 is not retried")
-}
-
-func TestOTPGenerateServerErrorRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, reply(t, 500, "otp/error_500.json"))
-
-	_, err := c.OTP.Generate(t.Context(), otpSecret)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 500, apiErr.StatusCode)
-	assert.Equal(t, "Error generating OTP", apiErr.Message)
-	assert.Equal(t, 1+DefaultRetryMax, apiErr.Attempts)
-	assert.ErrorIs(t, err, ErrServer)
-	assert.NotErrorIs(t, err, ErrBadRequest)
-	assert.Equal(t, 1+DefaultRetryMax, mt.GetTotalCallCount(), "a GET is retried on 500")
+			got, err := c.OTP.Generate(t.Context(), otpSecret)
+			require.NoError(t, err)
+			assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
+			assert.Equal(t, 1, mt.GetTotalCallCount())
+		})
+	}
 }
 
 func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
@@ -348,53 +279,6 @@ func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
 	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
-func TestOTPGenerateInvalidResponse(t *testing.T) {
-	bodies := []string{
-		`{"success":true,"expires_in":15}`,
-		`{"success":true,"current_otp":"","expires_in":15}`,
-		`{"success":true,"current_otp":"123456","expires_in":31}`,
-		`{"success":true,"current_otp":"123456","expires_in":-5}`,
-		`{"success":true,"current_otp":"123456","expires_in":"soon"}`,
-		`{"success":true,"current_otp":123456,"expires_in":15}`,
-		`<html>OTP</html>`,
-	}
-	for _, body := range bodies {
-		t.Run(body, func(t *testing.T) {
-			c, mt := setup(t)
-			expect(t, mt, want{
-				method: http.MethodGet,
-				url:    otpURL,
-				query:  url.Values{"secret": {otpSecret}},
-			}, jsonReply(200, body))
-
-			got, err := c.OTP.Generate(t.Context(), otpSecret)
-			assert.Nil(t, got)
-			assert.ErrorIs(t, err, ErrInvalidResponse)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, 200, apiErr.StatusCode)
-			assert.Equal(t, body, string(apiErr.Body))
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a 2xx is not retried")
-		})
-	}
-}
-
-func TestOTPGenerateFailureOn200(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, jsonReply(200, `{"success":false,"message":"Error generating OTP"}`))
-
-	_, err := c.OTP.Generate(t.Context(), otpSecret)
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 200, apiErr.StatusCode)
-	assert.Equal(t, "Error generating OTP", apiErr.Message)
-	assert.NotErrorIs(t, err, ErrInvalidResponse)
 }
 
 // TestOTPGenerateNoSecretLeak drives the failures in which a secret could
@@ -521,4 +405,9 @@ func TestOTPJSONRoundTrip(t *testing.T) {
 	var out OTP
 	require.NoError(t, json.Unmarshal(b, &out))
 	assert.Equal(t, in, out)
+}
+
+// otpGenerate is a call of invalidCalls.
+func otpGenerate(secret string) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, secret)) }
 }

@@ -1,10 +1,15 @@
 package dmchamp
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
 	"math"
 	"net/http"
 	"net/url"
+	"reflect"
 	"testing"
 	"time"
 
@@ -43,25 +48,6 @@ func TestSessionsCreate(t *testing.T) {
 		CreatedAt: ts("2026-11-21T08:00:00.123Z"),
 		UpdatedAt: ts("2026-11-21T08:00:00.123Z"),
 	}, got)
-}
-
-func TestSessionsCreateValidation(t *testing.T) {
-	cases := []struct {
-		req   *CreateSessionRequest
-		field string
-	}{
-		{nil, "request"},
-		{&CreateSessionRequest{ClientID: clientID}, "ChatbotID"},
-		{&CreateSessionRequest{ChatbotID: chatbotID}, "ClientID"},
-	}
-	for _, tc := range cases {
-		c, mt := setup(t)
-		_, err := c.Sessions.Create(t.Context(), tc.req)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
-	}
 }
 
 func TestSessionsGetPopulated(t *testing.T) {
@@ -150,31 +136,6 @@ func TestSessionsUpdateEmptyTitle(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestSessionsUpdateValidation(t *testing.T) {
-	cases := []struct {
-		id    string
-		req   *UpdateSessionRequest
-		field string
-	}{
-		{"", &UpdateSessionRequest{}, "id"},
-		{"..", &UpdateSessionRequest{}, "id"},
-		{sessionID, nil, "request"},
-		{sessionID, &UpdateSessionRequest{Status: "DONE"}, "Status"},
-		{sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: 0.5}}, "Feedback.Rating"},
-		{sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: 5.5}}, "Feedback.Rating"},
-		{sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: -1}}, "Feedback.Rating"},
-		{sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: math.NaN()}}, "Feedback.Rating"},
-	}
-	for _, tc := range cases {
-		c, mt := setup(t)
-		_, err := c.Sessions.Update(t.Context(), tc.id, tc.req)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve, "%+v", tc)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
-	}
-}
-
 func TestSessionsEnd(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -191,16 +152,6 @@ func TestSessionsEnd(t *testing.T) {
 		ID: "665114e1d2e4c5b6a7f80930", Role: RoleUser,
 		Content: "Thanks, that's all for today", Timestamp: ts("2026-11-21T08:31:58Z"),
 	}}, got.Messages)
-}
-
-func TestSessionsEndActiveNotFound(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodPost, url: testSessionsURL + "/sessions/" + sessionID + "/end"},
-		reply(t, 404, "sessions/error_404.json"))
-
-	_, err := c.Sessions.End(t.Context(), sessionID)
-	assert.ErrorIs(t, err, ErrNotFound)
-	assert.EqualError(t, err, "dmchamp: POST /api/sessions/"+sessionID+"/end: HTTP 404 Not Found: Active session not found")
 }
 
 func TestSessionsAddMessage(t *testing.T) {
@@ -241,27 +192,6 @@ func TestSessionsAddMessageWithTimestamp(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestSessionsAddMessageValidation(t *testing.T) {
-	cases := []struct {
-		id    string
-		msg   *SessionMessage
-		field string
-	}{
-		{"", &SessionMessage{Role: RoleUser}, "sessionID"},
-		{sessionID, nil, "message"},
-		{sessionID, &SessionMessage{Content: "hi"}, "Role"},
-		{sessionID, &SessionMessage{Role: "bot", Content: "hi"}, "Role"},
-	}
-	for _, tc := range cases {
-		c, mt := setup(t)
-		_, err := c.Sessions.AddMessage(t.Context(), tc.id, tc.msg)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
-	}
-}
-
 func TestSessionsChat(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -280,10 +210,6 @@ func TestSessionsChat(t *testing.T) {
 		Content:   "A banana or a slice of toast with honey about 30 minutes before is plenty for an easy run. Keep water nearby.",
 		Timestamp: ts("2026-11-21T08:05:46.904Z"),
 	}, got)
-
-	_, err = c.Sessions.Chat(t.Context(), "", "hi")
-	var ve *ValidationError
-	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
@@ -406,26 +332,6 @@ func TestSessionsListToolkitShape(t *testing.T) {
 	assert.Equal(t, "Amara Okafor", s.Client.Name)
 	assert.Equal(t, SessionScheduled, s.Status)
 	assert.Nil(t, s.EndTime)
-}
-
-func TestSessionsListValidation(t *testing.T) {
-	cases := []struct {
-		opts  *ListSessionsOptions
-		field string
-	}{
-		{&ListSessionsOptions{Limit: -1}, "Limit"},
-		{&ListSessionsOptions{Skip: -1}, "Skip"},
-		{&ListSessionsOptions{Status: "active"}, "Status"},
-		{&ListSessionsOptions{StartDate: ts("2026-11-02T00:00:00Z"), EndDate: ts("2026-11-01T00:00:00Z")}, "EndDate"},
-	}
-	for _, tc := range cases {
-		c, mt := setup(t)
-		_, err := c.Sessions.List(t.Context(), tc.opts)
-		var ve *ValidationError
-		require.ErrorAs(t, err, &ve)
-		assert.Equal(t, tc.field, ve.Field)
-		assert.Zero(t, mt.GetTotalCallCount())
-	}
 }
 
 func TestSessionPageHasMore(t *testing.T) {
@@ -557,18 +463,6 @@ func TestSessionsAllStops(t *testing.T) {
 		assert.ErrorIs(t, errs[0], ErrUnauthorized)
 	})
 
-	t.Run("validation error is yielded once", func(t *testing.T) {
-		c, mt := setup(t)
-		var errs []error
-		for _, err := range c.Sessions.All(t.Context(), &ListSessionsOptions{Limit: -1}) {
-			errs = append(errs, err)
-		}
-		require.Len(t, errs, 1)
-		var ve *ValidationError
-		assert.ErrorAs(t, errs[0], &ve)
-		assert.Zero(t, mt.GetTotalCallCount())
-	})
-
 	t.Run("break stops fetching", func(t *testing.T) {
 		c, mt := setup(t)
 		mt.RegisterResponderWithQuery(http.MethodGet, testSessionsURL+"/sessions", url.Values{},
@@ -578,53 +472,6 @@ func TestSessionsAllStops(t *testing.T) {
 		}
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
-}
-
-func TestSessionsErrors(t *testing.T) {
-	cases := []struct {
-		name    string
-		resp    httpmock.Responder
-		status  int
-		targets []error
-		message string
-		details string
-	}{
-		{"zod validation", reply(t, 400, "sessions/error_400_zod.json"), 400, []error{ErrBadRequest}, "Invalid input",
-			`{"issues":[{"code":"invalid_type","expected":"string","received":"undefined","path":["chatbotId"],"message":"Chatbot ID is required"}],"name":"ZodError"}`},
-		{"errors array", reply(t, 400, "sessions/error_400_errors.json"), 400, []error{ErrBadRequest}, "Validation failed",
-			`[{"field":"content","message":"Message content is required"}]`},
-		{"unauthorized", reply(t, 401, "sessions/error_401.json"), 401, []error{ErrUnauthorized}, "token isn't attached or expired", ""},
-		{"not found as 500", reply(t, 500, "sessions/error_500_not_found.json"), 500, []error{ErrNotFound, ErrServer}, "Session not found", ""},
-		{"cast error as 500", reply(t, 500, "sessions/error_500_cast.json"), 500, []error{ErrServer}, "", ""},
-		{"express html 404", httpmock.NewStringResponder(404, string(fixture(t, "errors/express_404.html"))), 404, []error{ErrNotFound}, "", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt := setup(t, WithRetryMax(0))
-			mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, tc.resp)
-			_, err := c.Sessions.Get(t.Context(), sessionID)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.status, apiErr.StatusCode)
-			for _, target := range tc.targets {
-				assert.ErrorIs(t, err, target)
-			}
-			if tc.message != "" {
-				assert.Equal(t, tc.message, apiErr.Message)
-			}
-			if tc.details != "" {
-				assert.JSONEq(t, tc.details, string(apiErr.Details))
-			}
-			if tc.name == "cast error as 500" {
-				assert.ErrorIs(t, err, ErrNotFound, "an id that cannot exist is not found")
-				assert.Contains(t, apiErr.Message, "Cast to ObjectId failed")
-			}
-			if tc.name == "express html 404" {
-				assert.Contains(t, string(apiErr.Body), "Cannot POST")
-				assert.Empty(t, apiErr.Message)
-			}
-		})
-	}
 }
 
 func TestSessionsWithoutBaseURL(t *testing.T) {
@@ -703,4 +550,84 @@ func TestSessionsPermanent500IsNotRetried(t *testing.T) {
 			assert.Equal(t, tc.calls, mt.GetTotalCallCount())
 		})
 	}
+}
+
+// refused returns a call's error, or an error that is no *ValidationError
+// when the call also returned a result: a refused call returns none.
+func refused[T any](v T, err error) error {
+	if !reflect.ValueOf(&v).Elem().IsZero() {
+		return errors.New("a refused call returned a result")
+	}
+	return err
+}
+
+// onlyError ranges over seq and returns its one error, or an error that is
+// no *ValidationError when seq yielded a value or more than one error.
+func onlyError[T any](seq iter.Seq2[*T, error]) error {
+	var errs []error
+	for v, err := range seq {
+		if v != nil || err == nil {
+			return errors.New("a refused call yielded a value")
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) != 1 {
+		return fmt.Errorf("a refused call yielded %d errors", len(errs))
+	}
+	return errs[0]
+}
+
+// TestFailedCallsReturnNoResult checks that a call the server fails returns
+// no result beside its *APIError.
+func TestFailedCallsReturnNoResult(t *testing.T) {
+	calls := map[string]func(ctx context.Context, c *Client) error{
+		"SubAccounts.Get": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Get(ctx, subEmail)) },
+		"SubAccounts.Create": func(ctx context.Context, c *Client) error {
+			return refused(c.SubAccounts.Create(ctx, validCreateSubAccountRequest()))
+		},
+		"SubAccounts.Delete": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Delete(ctx, subEmail)) },
+		"SubAccounts.AddCredits": func(ctx context.Context, c *Client) error {
+			return refused(c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: subEmail, Amount: 500}))
+		},
+		"OTP.Generate": func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, otpSecret)) },
+		"ChatExports.Recent": func(ctx context.Context, c *Client) error {
+			return refused(c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24}))
+		},
+		"ChatExports.RecentText": func(ctx context.Context, c *Client) error {
+			return refused(c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24}))
+		},
+		"Sessions.Create": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID}))
+		},
+		"Sessions.Get": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, sessionID)) },
+		"Sessions.Update": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{}))
+		},
+		"Sessions.End": func(ctx context.Context, c *Client) error { return refused(c.Sessions.End(ctx, sessionID)) },
+		"Sessions.AddMessage": func(ctx context.Context, c *Client) error {
+			return refused(c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser}))
+		},
+		"Sessions.Chat": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Chat(ctx, sessionID, "hi")) },
+		"Sessions.Ask":  func(ctx context.Context, c *Client) error { return refused(c.Sessions.Ask(ctx, sessionID, "hi")) },
+		"Sessions.List": func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, nil)) },
+	}
+	for name, call := range calls {
+		c, mt := setup(t, WithRetryMax(0))
+		mt.RegisterNoResponder(jsonReply(404, `{"success":false,"message":"Not found"}`))
+		var ae *APIError
+		assert.ErrorAs(t, call(t.Context(), c), &ae, name)
+	}
+}
+
+// Calls of invalidCalls.
+func sessionsUpdate(id string, r *UpdateSessionRequest) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.Update(ctx, id, r)) }
+}
+
+func sessionsAddMessage(id string, m *SessionMessage) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.AddMessage(ctx, id, m)) }
+}
+
+func sessionsList(o *ListSessionsOptions) func(context.Context, *Client) error {
+	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, o)) }
 }
