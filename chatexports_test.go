@@ -437,9 +437,9 @@ func TestChatExportsRecentTextJSONBodyIsStreamed(t *testing.T) {
 
 // Calls of invalidCalls.
 func chatExportsRecent(o *ChatExportOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.Recent(ctx, o)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatExports.Recent(ctx, o)) }
 }
 
 func chatExportsRecentText(o *ChatExportOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.ChatExports.RecentText(ctx, o)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.ChatExports.RecentText(ctx, o)) }
 }

@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	jsonv2 "github.com/go-json-experiment/json"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -17,15 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// noResult returns the error of a call, or, when the call returned a
-// result too, an error that is no *ValidationError.
-func noResult[T any](got T, err error) error {
-	if !reflect.ValueOf(&got).Elem().IsZero() {
-		return fmt.Errorf("a result, %v, with the error %v", got, err)
-	}
-	return err
-}
 
 // Calls for the rows of invalidCalls.
 func contactsGet(o *GetContactOptions) func(context.Context, *Client) error {
@@ -109,25 +98,6 @@ type errorFixture struct {
 	existing string // ExistingID
 }
 
-// fixtureError returns the *APIError a call of method gets for an error
-// answer, built as the request path builds it, without a round trip: a
-// non-2xx body parsed by parseErrorBody; a flat or bare 2xx body's failure
-// found by failureIn (as decodeFlat and decodeAnswer find it).
-func fixtureError(t *testing.T, method string, status int, body []byte) *APIError {
-	t.Helper()
-	ep := firstEndpoint(t, method)
-	eb := parseErrorBody(body)
-	if status < 300 {
-		require.NotEqual(t, inData, ep.shape, "a {success, data} 2xx decodes through its envelope")
-		eb = failureIn(body)
-		require.NotNil(t, eb, "the body reports no failure")
-	} else if eb == nil {
-		eb = &errorBody{}
-	}
-	cl := &call{ep: ep, red: newRedactor(testSecrets...), status: status, attempts: 1}
-	return cl.apiError(body, eb)
-}
-
 // checkErrorFixtures checks the *APIError of each error answer.
 func checkErrorFixtures(t *testing.T, cases []errorFixture) {
 	for _, tc := range cases {
@@ -136,7 +106,7 @@ func checkErrorFixtures(t *testing.T, cases []errorFixture) {
 			if !strings.HasPrefix(tc.fixture, "{") {
 				body = fixture(t, tc.fixture)
 			}
-			ae := fixtureError(t, tc.method, tc.status, body)
+			ae := apiErrorFor(t, tc.method, tc.status, body)
 			assert.Equal(t, tc.status, ae.StatusCode, "StatusCode")
 			assert.Equal(t, tc.code, ae.Code, "Code")
 			assert.Equal(t, tc.message, ae.Message, "Message")

@@ -2,12 +2,14 @@ package dmchamp
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -205,4 +207,28 @@ func recordWaits(c *Client) *[]time.Duration {
 		return 0
 	}
 	return &waits
+}
+
+// noResult returns the error of a call, or, when the call returned a
+// result too, an error that is no *ValidationError.
+func noResult[T any](got T, err error) error {
+	if !reflect.ValueOf(&got).Elem().IsZero() {
+		return fmt.Errorf("a result, %v, with the error %v", got, err)
+	}
+	return err
+}
+
+// apiErrorFor builds the *APIError a call of the named method gets for an
+// answer of status and body, as the request path does: call.send for an
+// error status, call.answerError for a 2xx reporting a failure.
+func apiErrorFor(t *testing.T, method string, status int, body []byte) *APIError {
+	t.Helper()
+	cl := &call{ep: firstEndpoint(t, method), status: status, attempts: 1, red: newRedactor(testSecrets...)}
+	if is2xx(status) {
+		eb := failureIn(body)
+		require.NotNil(t, eb, "the body reports no failure")
+		return cl.apiError(body, eb)
+	}
+	cl.errBody = body
+	return cl.apiError(cl.errBody, cl.errorBody())
 }

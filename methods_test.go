@@ -459,7 +459,7 @@ var invalidCalls = []struct {
 	{"SubAccounts.Delete", `email " lucia.ortega@brightsmile-dental.example"`, "email", subAccountsDelete(" lucia.ortega@brightsmile-dental.example")},
 	{"SubAccounts.Delete", `email "Lucía Ortega <lucia.ortega@brightsmile-dental.example>"`, "email", subAccountsDelete("Lucía Ortega <lucia.ortega@brightsmile-dental.example>")},
 	{"SubAccounts.Delete", `email "lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example"`, "email", subAccountsDelete("lucia.ortega@brightsmile-dental.example, daniel@northpeakfitness.example")},
-	{"SubAccounts.Create", "nil", "request", func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Create(ctx, nil)) }},
+	{"SubAccounts.Create", "nil", "request", func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.Create(ctx, nil)) }},
 	{"SubAccounts.Create", "no email", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "" })},
 	{"SubAccounts.Create", "bad email", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "owner@" })},
 	{"SubAccounts.Create", "email with display name", "Email", subAccountsCreate(func(r *CreateSubAccountRequest) { r.Email = "Noah <owner@harborviewvet.example>" })},
@@ -503,15 +503,15 @@ var invalidCalls = []struct {
 	{"ChatExports.RecentText", "unknown filter", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "images"})},
 	{"ChatExports.RecentText", "filter wrong case", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "MEDIA"})},
 	{"ChatExports.RecentText", "filter with dash", "Filter", chatExportsRecentText(&ChatExportOptions{Hours: 24, Filter: "tool-use"})},
-	{"Sessions.Create", "nil", "request", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Create(ctx, nil)) }},
+	{"Sessions.Create", "nil", "request", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Create(ctx, nil)) }},
 	{"Sessions.Create", "no chatbot", "ChatbotID", func(ctx context.Context, c *Client) error {
-		return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ClientID: clientID}))
+		return noResult(c.Sessions.Create(ctx, &CreateSessionRequest{ClientID: clientID}))
 	}},
 	{"Sessions.Create", "no client", "ClientID", func(ctx context.Context, c *Client) error {
-		return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID}))
+		return noResult(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID}))
 	}},
-	{"Sessions.Get", "no id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, "")) }},
-	{"Sessions.Get", "dot-dot id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, "..")) }},
+	{"Sessions.Get", "no id", "id", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Get(ctx, "")) }},
+	{"Sessions.Get", "dot-dot id", "id", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Get(ctx, "..")) }},
 	{"Sessions.Update", "no id", "id", sessionsUpdate("", &UpdateSessionRequest{})},
 	{"Sessions.Update", "dot-dot id", "id", sessionsUpdate("..", &UpdateSessionRequest{})},
 	{"Sessions.Update", "nil", "request", sessionsUpdate(sessionID, nil)},
@@ -520,13 +520,13 @@ var invalidCalls = []struct {
 	{"Sessions.Update", "rating 5.5", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: 5.5}})},
 	{"Sessions.Update", "rating -1", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: -1}})},
 	{"Sessions.Update", "rating NaN", "Feedback.Rating", sessionsUpdate(sessionID, &UpdateSessionRequest{Feedback: &Feedback{Rating: math.NaN()}})},
-	{"Sessions.End", "no id", "id", func(ctx context.Context, c *Client) error { return refused(c.Sessions.End(ctx, "")) }},
+	{"Sessions.End", "no id", "id", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.End(ctx, "")) }},
 	{"Sessions.AddMessage", "no session", "sessionID", sessionsAddMessage("", &SessionMessage{Role: RoleUser})},
 	{"Sessions.AddMessage", "nil", "message", sessionsAddMessage(sessionID, nil)},
 	{"Sessions.AddMessage", "no role", "Role", sessionsAddMessage(sessionID, &SessionMessage{Content: "hi"})},
 	{"Sessions.AddMessage", "unknown role", "Role", sessionsAddMessage(sessionID, &SessionMessage{Role: "bot", Content: "hi"})},
-	{"Sessions.Chat", "no session", "sessionID", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Chat(ctx, "", "hi")) }},
-	{"Sessions.Ask", "no session", "sessionID", func(ctx context.Context, c *Client) error { return refused(c.Sessions.Ask(ctx, "", "hi")) }},
+	{"Sessions.Chat", "no session", "sessionID", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Chat(ctx, "", "hi")) }},
+	{"Sessions.Ask", "no session", "sessionID", func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Ask(ctx, "", "hi")) }},
 	{"Sessions.List", "limit negative", "Limit", sessionsList(&ListSessionsOptions{Limit: -1})},
 	{"Sessions.List", "skip negative", "Skip", sessionsList(&ListSessionsOptions{Skip: -1})},
 	{"Sessions.List", "status lower case", "Status", sessionsList(&ListSessionsOptions{Status: "active"})},

@@ -409,5 +409,5 @@ func TestOTPJSONRoundTrip(t *testing.T) {
 
 // otpGenerate is a call of invalidCalls.
 func otpGenerate(secret string) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, secret)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.OTP.Generate(ctx, secret)) }
 }

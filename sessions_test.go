@@ -9,7 +9,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"reflect"
 	"testing"
 	"time"
 
@@ -552,15 +551,6 @@ func TestSessionsPermanent500IsNotRetried(t *testing.T) {
 	}
 }
 
-// refused returns a call's error, or an error that is no *ValidationError
-// when the call also returned a result: a refused call returns none.
-func refused[T any](v T, err error) error {
-	if !reflect.ValueOf(&v).Elem().IsZero() {
-		return errors.New("a refused call returned a result")
-	}
-	return err
-}
-
 // onlyError ranges over seq and returns its one error, or an error that is
 // no *ValidationError when seq yielded a value or more than one error.
 func onlyError[T any](seq iter.Seq2[*T, error]) error {
@@ -581,35 +571,35 @@ func onlyError[T any](seq iter.Seq2[*T, error]) error {
 // no result beside its *APIError.
 func TestFailedCallsReturnNoResult(t *testing.T) {
 	calls := map[string]func(ctx context.Context, c *Client) error{
-		"SubAccounts.Get": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Get(ctx, subEmail)) },
+		"SubAccounts.Get": func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.Get(ctx, subEmail)) },
 		"SubAccounts.Create": func(ctx context.Context, c *Client) error {
-			return refused(c.SubAccounts.Create(ctx, validCreateSubAccountRequest()))
+			return noResult(c.SubAccounts.Create(ctx, validCreateSubAccountRequest()))
 		},
-		"SubAccounts.Delete": func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Delete(ctx, subEmail)) },
+		"SubAccounts.Delete": func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.Delete(ctx, subEmail)) },
 		"SubAccounts.AddCredits": func(ctx context.Context, c *Client) error {
-			return refused(c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: subEmail, Amount: 500}))
+			return noResult(c.SubAccounts.AddCredits(ctx, &AddCreditsRequest{Email: subEmail, Amount: 500}))
 		},
-		"OTP.Generate": func(ctx context.Context, c *Client) error { return refused(c.OTP.Generate(ctx, otpSecret)) },
+		"OTP.Generate": func(ctx context.Context, c *Client) error { return noResult(c.OTP.Generate(ctx, otpSecret)) },
 		"ChatExports.Recent": func(ctx context.Context, c *Client) error {
-			return refused(c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24}))
+			return noResult(c.ChatExports.Recent(ctx, &ChatExportOptions{Hours: 24}))
 		},
 		"ChatExports.RecentText": func(ctx context.Context, c *Client) error {
-			return refused(c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24}))
+			return noResult(c.ChatExports.RecentText(ctx, &ChatExportOptions{Hours: 24}))
 		},
 		"Sessions.Create": func(ctx context.Context, c *Client) error {
-			return refused(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID}))
+			return noResult(c.Sessions.Create(ctx, &CreateSessionRequest{ChatbotID: chatbotID, ClientID: clientID}))
 		},
-		"Sessions.Get": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Get(ctx, sessionID)) },
+		"Sessions.Get": func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Get(ctx, sessionID)) },
 		"Sessions.Update": func(ctx context.Context, c *Client) error {
-			return refused(c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{}))
+			return noResult(c.Sessions.Update(ctx, sessionID, &UpdateSessionRequest{}))
 		},
-		"Sessions.End": func(ctx context.Context, c *Client) error { return refused(c.Sessions.End(ctx, sessionID)) },
+		"Sessions.End": func(ctx context.Context, c *Client) error { return noResult(c.Sessions.End(ctx, sessionID)) },
 		"Sessions.AddMessage": func(ctx context.Context, c *Client) error {
-			return refused(c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser}))
+			return noResult(c.Sessions.AddMessage(ctx, sessionID, &SessionMessage{Role: RoleUser}))
 		},
-		"Sessions.Chat": func(ctx context.Context, c *Client) error { return refused(c.Sessions.Chat(ctx, sessionID, "hi")) },
-		"Sessions.Ask":  func(ctx context.Context, c *Client) error { return refused(c.Sessions.Ask(ctx, sessionID, "hi")) },
-		"Sessions.List": func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, nil)) },
+		"Sessions.Chat": func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Chat(ctx, sessionID, "hi")) },
+		"Sessions.Ask":  func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Ask(ctx, sessionID, "hi")) },
+		"Sessions.List": func(ctx context.Context, c *Client) error { return noResult(c.Sessions.List(ctx, nil)) },
 	}
 	for name, call := range calls {
 		c, mt := setup(t, WithRetryMax(0))
@@ -621,13 +611,13 @@ func TestFailedCallsReturnNoResult(t *testing.T) {
 
 // Calls of invalidCalls.
 func sessionsUpdate(id string, r *UpdateSessionRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.Update(ctx, id, r)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Sessions.Update(ctx, id, r)) }
 }
 
 func sessionsAddMessage(id string, m *SessionMessage) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.AddMessage(ctx, id, m)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Sessions.AddMessage(ctx, id, m)) }
 }
 
 func sessionsList(o *ListSessionsOptions) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.Sessions.List(ctx, o)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.Sessions.List(ctx, o)) }
 }

@@ -311,21 +311,6 @@ func TestAgencyOnlyCredentials(t *testing.T) {
 	assert.Equal(t, []string{"SubAccounts.Get", "SubAccounts.Create", "SubAccounts.Delete", "SubAccounts.AddCredits", "Agency.UsageExport"}, agencyOnly)
 }
 
-// apiErrorFor builds the *APIError a call of the named method gets for an
-// answer of status and body, as the request path does: call.send for an
-// error status, call.answerError for a 2xx reporting a failure.
-func apiErrorFor(t *testing.T, method string, status int, body string) *APIError {
-	t.Helper()
-	cl := &call{ep: firstEndpoint(t, method), status: status, attempts: 1, red: newRedactor(testSecrets...)}
-	if is2xx(status) {
-		eb := failureIn([]byte(body))
-		require.NotNil(t, eb, "the body reports no failure")
-		return cl.apiError([]byte(body), eb)
-	}
-	cl.errBody = []byte(body)
-	return cl.apiError(cl.errBody, cl.errorBody())
-}
-
 // TestErrorBodiesOfFixtures decodes the recorded error answers of the
 // sub-account, agency, OTP, chat export and Session API endpoints.
 func TestErrorBodiesOfFixtures(t *testing.T) {
@@ -391,7 +376,7 @@ func TestErrorBodiesOfFixtures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.method+"/"+strconv.Itoa(tc.status)+"/"+tc.message, func(t *testing.T) {
-			e := apiErrorFor(t, tc.method, tc.status, tc.body)
+			e := apiErrorFor(t, tc.method, tc.status, []byte(tc.body))
 			assert.Equal(t, tc.status, e.StatusCode)
 			assert.Equal(t, tc.code, e.Code)
 			assert.Equal(t, tc.message, e.Message)
@@ -423,11 +408,11 @@ func TestAPIErrorHasNoQuery(t *testing.T) {
 
 // Calls of invalidCalls.
 func subAccountsGet(email string) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Get(ctx, email)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.Get(ctx, email)) }
 }
 
 func subAccountsDelete(email string) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.Delete(ctx, email)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.Delete(ctx, email)) }
 }
 
 // subAccountsCreate creates a valid request changed by f.
@@ -435,10 +420,10 @@ func subAccountsCreate(f func(*CreateSubAccountRequest)) func(context.Context, *
 	return func(ctx context.Context, c *Client) error {
 		r := validCreateSubAccountRequest()
 		f(r)
-		return refused(c.SubAccounts.Create(ctx, r))
+		return noResult(c.SubAccounts.Create(ctx, r))
 	}
 }
 
 func subAccountsAddCredits(r *AddCreditsRequest) func(context.Context, *Client) error {
-	return func(ctx context.Context, c *Client) error { return refused(c.SubAccounts.AddCredits(ctx, r)) }
+	return func(ctx context.Context, c *Client) error { return noResult(c.SubAccounts.AddCredits(ctx, r)) }
 }
