@@ -20,6 +20,7 @@ import (
 	"html"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -56,6 +57,7 @@ type Server struct {
 	faults      []*fault
 	requests    []Request
 	recordLimit int // how many requests are kept; maxRecorded outside tests
+	requestLog  func(Request)
 	out         outbox
 	closeOnce   sync.Once
 }
@@ -86,14 +88,42 @@ func WithoutAgency() Option { return func(s *Server) { s.agency = false } }
 // are granted credits from it.
 func WithCredits(n int) Option { return func(s *Server) { s.st.credits = n } }
 
+// WithRequestLog calls log with every request the server receives, as
+// Requests records it (credentials redacted), before it is answered. log
+// must be safe for concurrent use.
+func WithRequestLog(log func(Request)) Option { return func(s *Server) { s.requestLog = log } }
+
 // WithDemoData seeds realistic data: contacts with chat sessions and
 // messages over the past two days, lists, tags, WhatsApp templates,
 // sub-accounts and their credit usage, and Session API chatbots, clients and
 // sessions.
 func WithDemoData() Option { return func(s *Server) { s.st.demo = true } }
 
-// NewServer starts a server. Options are applied in order.
+// NewServer starts a server on a free loopback port. Options are applied in
+// order.
 func NewServer(opts ...Option) *Server {
+	s := newServer(opts)
+	s.srv = httptest.NewServer(s.routes())
+	return s
+}
+
+// Listen starts a server as NewServer does, but on addr, such as
+// "127.0.0.1:8080" (port 0 picks a free one), for programs that run it on
+// its own (dmchamp fake-server) or that need a fixed address.
+func Listen(addr string, opts ...Option) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	s := newServer(opts)
+	s.srv = httptest.NewUnstartedServer(s.routes())
+	s.srv.Listener.Close()
+	s.srv.Listener = ln
+	s.srv.Start()
+	return s, nil
+}
+
+func newServer(opts []Option) *Server {
 	s := &Server{
 		apiKey:      DefaultAPIKey,
 		userID:      DefaultUserID,
@@ -112,7 +142,6 @@ func NewServer(opts ...Option) *Server {
 	if s.st.demo {
 		s.seedDemo()
 	}
-	s.srv = httptest.NewServer(s.routes())
 	return s
 }
 
@@ -200,6 +229,9 @@ func (s *Server) record(r *http.Request, body []byte) {
 		}
 	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body}
+	if s.requestLog != nil {
+		s.requestLog(req)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.requests = append(s.requests, req)

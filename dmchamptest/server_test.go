@@ -3,6 +3,7 @@ package dmchamptest_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -369,4 +370,33 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 	assert.Len(t, wire, n)
+}
+
+func TestListenOnAnAddressAndLogRequests(t *testing.T) {
+	var mu sync.Mutex
+	var logged []dmchamptest.Request
+	srv, err := dmchamptest.Listen("127.0.0.1:0", dmchamptest.WithDemoData(), dmchamptest.WithRequestLog(func(r dmchamptest.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		logged = append(logged, r)
+	}))
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	require.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), srv.URL())
+
+	resp, err := http.Get(srv.BaseURL() + "/chat-sessions/recent?hours=48&apiKey=" + dmchamptest.DefaultAPIKey)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), `"success":true`)
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, logged, 1)
+	assert.Equal(t, "/v1/chat-sessions/recent", logged[0].Path)
+	assert.Equal(t, url.Values{"hours": {"48"}, "apiKey": {"REDACTED"}}, logged[0].Query)
+
+	_, err = dmchamptest.Listen(strings.TrimPrefix(srv.URL(), "http://"))
+	assert.Error(t, err, "the address is taken")
 }

@@ -29,6 +29,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/dmchamp-go/dmchamp"
 	"github.com/dmchamp-go/dmchamp/dmchamptest"
@@ -95,7 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		return x.report(usagef("--timeout must not be negative"), fs)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	x.ctx = ctx
 	return x.report(act(x, pos), fs)

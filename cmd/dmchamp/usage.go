@@ -89,6 +89,13 @@ var commands = []*command{
 		summary: "end a chatbot session", api: apiSessions, define: chatEnd,
 	},
 	{
+		name: "fake-server", args: "[--addr HOST:PORT] [--demo] [--api-key K] [--user-id U] [--sessions-token T]",
+		summary: "run the built-in fake DM Champ API and Session API for programs in any language", api: apiNone, define: fakeServer,
+		more: "It prints the variables that point a client at it (export lines), logs each request on\n" +
+			"stderr with credentials redacted, and stops on Ctrl-C or SIGTERM. The credentials it accepts\n" +
+			"are the flags' or its defaults, never the environment's. --demo seeds sample data.",
+	},
+	{
 		name: "listen", args: "[--port N] [--addr HOST] [--secret S|-] [--verify hmac|shared] [--forward URL]",
 		summary: "receive webhook events and custom-channel replies, and print them", api: apiNone, define: listen,
 		more: "Events are taken on every path but /channel, which takes custom-channel replies. Each is\n" +
