@@ -54,6 +54,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	top := flag.NewFlagSet("dmchamp", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	new(globals).register(top)
+	showVersion := top.Bool("version", false, "")
 	if err := top.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stdout)
@@ -62,6 +63,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		fmt.Fprintf(stderr, "dmchamp: %v\n", err)
 		printUsage(stderr)
 		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
 	}
 	leading := args[:len(args)-top.NArg()]
 	if n := len(leading); n > 0 && leading[n-1] == "--" {

@@ -946,3 +946,22 @@ func TestServerTextCannotDriveTheTerminal(t *testing.T) {
 		t.Errorf("JSON body = %q", body)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	want := "dmchamp version " + dmchamp.Version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	for _, args := range [][]string{{"--version"}, {"version"}, {"-version"}} {
+		r := runCLI(t, nil, "", args...)
+		wantCode(t, r, exitOK)
+		if r.stdout != want || r.stderr != "" {
+			t.Errorf("%v: %v", args, r)
+		}
+	}
+	var v map[string]string
+	r := runCLI(t, nil, "", "version", "--json")
+	wantCode(t, r, exitOK)
+	decode(t, r, &v)
+	if v["version"] != dmchamp.Version || v["go"] != runtime.Version() {
+		t.Errorf("%v", v)
+	}
+	wantCode(t, runCLI(t, nil, "", "version", "extra"), exitUsage)
+}

@@ -89,6 +89,10 @@ var commands = []*command{
 		summary: "end a chatbot session", api: apiSessions, define: chatEnd,
 	},
 	{
+		name: "version", args: "",
+		summary: "print dmchamp's version (also: dmchamp --version)", api: apiNone, define: version,
+	},
+	{
 		name: "fake-server", args: "[--addr HOST:PORT] [--demo] [--api-key K] [--user-id U] [--sessions-token T]",
 		summary: "run the built-in fake DM Champ API and Session API for programs in any language", api: apiNone, define: fakeServer,
 		more: "It prints the variables that point a client at it (export lines), logs each request on\n" +
