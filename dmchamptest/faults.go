@@ -1,6 +1,8 @@
 package dmchamptest
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -33,6 +35,7 @@ type Fault struct {
 type fault struct {
 	method, path string
 	left         int // 0: every request
+	times, used  int // as injected; how many requests it answered
 	Fault
 }
 
@@ -45,7 +48,30 @@ type fault struct {
 func (s *Server) Inject(method, path string, times int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &fault{method: method, path: path, left: times, Fault: f})
+	f2 := &fault{method: method, path: path, left: times, times: times, Fault: f}
+	s.faults = append(s.faults, f2)
+	s.injected = append(s.injected, f2)
+}
+
+// UnusedFaults describes the injected faults that did not answer every
+// request they were injected for, in the order injected: a fault for N
+// requests that answered fewer, a fault for every request that answered
+// none. Faults removed by ClearFaults are not counted. NewTestServer fails
+// the test with them.
+func (s *Server) UnusedFaults() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, f := range s.injected {
+		route := strings.TrimSpace(cmp.Or(f.method, "any method") + " " + cmp.Or(f.path, "any path"))
+		switch {
+		case f.times == 0 && f.used == 0:
+			out = append(out, fmt.Sprintf("%s: a fault for every request answered none", route))
+		case f.times > 0 && f.used < f.times:
+			out = append(out, fmt.Sprintf("%s: a fault for %d requests answered %d", route, f.times, f.used))
+		}
+	}
+	return out
 }
 
 // ClearFaults removes every injected fault.
@@ -53,6 +79,7 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.injected = nil
 }
 
 // takeFault returns the fault for r, if any, and counts it used.
@@ -63,6 +90,7 @@ func (s *Server) takeFault(r *http.Request) *fault {
 		if !f.matches(r) {
 			continue
 		}
+		f.used++
 		if f.left > 0 {
 			f.left--
 			if f.left == 0 {
@@ -75,13 +103,7 @@ func (s *Server) takeFault(r *http.Request) *fault {
 }
 
 func (f *fault) matches(r *http.Request) bool {
-	if f.method != "" && !strings.EqualFold(f.method, r.Method) {
-		return false
-	}
-	if prefix, ok := strings.CutSuffix(f.path, "*"); ok {
-		return strings.HasPrefix(r.URL.Path, prefix)
-	}
-	return f.path == "" || f.path == r.URL.Path
+	return matchRoute(f.method, f.path, r.Method, r.URL.Path)
 }
 
 func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f *fault, next http.Handler) {

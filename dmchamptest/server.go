@@ -55,6 +55,7 @@ type Server struct {
 	st          state
 	rng         *rand.Rand
 	faults      []*fault
+	injected    []*fault // every fault since the last ClearFaults, for UnusedFaults
 	requests    []Request
 	recordLimit int // how many requests are kept; maxRecorded outside tests
 	requestLog  func(Request)
