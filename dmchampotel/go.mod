@@ -21,7 +21,9 @@ require (
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
 	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
+	gopkg.in/dnaeon/go-vcr.v4 v4.0.8 // indirect
 )
 
 replace github.com/dmchamp-go/dmchamp => ../

@@ -1,0 +1,43 @@
+package dmchamptest
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestScrubberEveryForm: a secret is scrubbed raw, query- and
+// path-escaped, and JSON-escaped with or without HTML escapes and escaped
+// slashes; and the credential parameters and headers whatever their value.
+func TestScrubberEveryForm(t *testing.T) {
+	const secret = "k&y/Zq<9 +x"
+	sc := newScrubber([]string{secret, ""})
+	for _, form := range []string{
+		secret,
+		url.QueryEscape(secret),  // k%26y%2FZq%3C9+%2Bx
+		url.PathEscape(secret),   // k&y%2FZq%3C9%20+x
+		`k\u0026y/Zq\u003c9 +x`,  // encoding/json
+		`k\u0026y\/Zq\u003c9 +x`, // and escaped slashes
+		`k&y\/Zq<9 +x`,           // escaped slashes only
+	} {
+		got := sc.text(`{"echo":"` + form + `"}`)
+		assert.Equal(t, `{"echo":"REDACTED"}`, got, form)
+	}
+
+	i := &Interaction{}
+	i.Request.URL = "https://api.dmchamp.com/v1/otp/generate?secret=ABCDEF&note=" + url.QueryEscape(secret)
+	i.Request.Form = url.Values{"apiKey": {"other"}, "q": {secret}}
+	i.Request.Headers = http.Header{"Authorization": {"Bearer t"}, "X-Echo": {secret}}
+	i.Response.Headers = http.Header{"Content-Length": {"99"}}
+	i.Response.ContentLength = 99
+	i.Response.Body = `{"key":"` + secret + `"}`
+	sc.interaction(i)
+	assert.Equal(t, "https://api.dmchamp.com/v1/otp/generate?note=REDACTED&secret=REDACTED", i.Request.URL)
+	assert.Equal(t, url.Values{"apiKey": {Redacted}, "q": {Redacted}}, i.Request.Form)
+	assert.Equal(t, http.Header{"Authorization": {Redacted}, "X-Echo": {Redacted}}, i.Request.Headers)
+	assert.Equal(t, `{"key":"REDACTED"}`, i.Response.Body)
+	assert.Equal(t, int64(len(i.Response.Body)), i.Response.ContentLength)
+	assert.Equal(t, "18", i.Response.Headers.Get("Content-Length"))
+}
