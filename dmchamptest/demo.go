@@ -61,6 +61,8 @@ var demoContacts = []demoContact{
 
 // seedDemo fills the state with the demo data, dated from the server clock.
 func (s *Server) seedDemo() {
+	s.seeding = true
+	defer func() { s.seeding = false }()
 	now := s.now().UTC()
 	for _, name := range []string{"Spring promotion", "Newsletter", "VIP customers"} {
 		s.st.lists = append(s.st.lists, &list{id: s.id(), name: name})

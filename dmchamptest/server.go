@@ -59,6 +59,8 @@ type Server struct {
 	requests    []Request
 	recordLimit int // how many requests are kept; maxRecorded outside tests
 	requestLog  func(Request)
+	chatReplies func(dmchamp.Session, string) string
+	seeding     bool // seedDemo is running
 	out         outbox
 	closeOnce   sync.Once
 }
@@ -93,6 +95,15 @@ func WithCredits(n int) Option { return func(s *Server) { s.st.credits = n } }
 // Requests records it (credentials redacted), before it is answered. log
 // must be safe for concurrent use.
 func WithRequestLog(log func(Request)) Option { return func(s *Server) { s.requestLog = log } }
+
+// WithChatReplies makes the Session API's chat (dmchamp.Client.Sessions.Chat
+// and Ask) answer with reply(session, text): the session as the client
+// would get it, with its messages so far, and the message just sent. The
+// function runs with the server locked: it must not call the server. By
+// default the chatbot answers with a fixed sentence naming itself.
+func WithChatReplies(reply func(session dmchamp.Session, text string) string) Option {
+	return func(s *Server) { s.chatReplies = reply }
+}
 
 // WithDemoData seeds realistic data: contacts with chat sessions and
 // messages over the past two days, lists, tags, WhatsApp templates,

@@ -1,6 +1,7 @@
 package dmchamptest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -399,4 +400,35 @@ func TestListenOnAnAddressAndLogRequests(t *testing.T) {
 
 	_, err = dmchamptest.Listen(strings.TrimPrefix(srv.URL(), "http://"))
 	assert.Error(t, err, "the address is taken")
+}
+
+// TestDemoIDsDoNotDependOnTheClock: the demo data has the same ids on every
+// run, whatever the time.
+func TestDemoIDsDoNotDependOnTheClock(t *testing.T) {
+	ids := func(at time.Time) []string {
+		srv := newServer(t, dmchamptest.WithDemoData(), dmchamptest.WithClock(func() time.Time { return at }))
+		c := newClient(t, srv)
+		ctx := context.Background()
+		recent, err := c.ChatSessions.Recent(ctx, &dmchamp.RecentChatSessionsOptions{Hours: 48, IncludeMessages: true})
+		require.NoError(t, err)
+		var out []string
+		for _, s := range recent.Sessions {
+			out = append(out, s.ContactID, s.SessionID)
+			for _, m := range s.Messages {
+				out = append(out, m.ID)
+			}
+		}
+		page, err := c.Sessions.List(ctx, nil)
+		require.NoError(t, err)
+		for _, s := range page.Sessions {
+			out = append(out, s.ID, s.Chatbot.ID, s.Client.ID)
+			for _, m := range s.Messages {
+				out = append(out, m.ID)
+			}
+		}
+		return out
+	}
+	first := ids(now)
+	require.NotEmpty(t, first)
+	assert.Equal(t, first, ids(now.Add(37*time.Hour+13*time.Second)))
 }

@@ -402,14 +402,15 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	if x == nil {
 		return
 	}
-	bot := "your coach"
-	if i := slices.IndexFunc(s.st.bots, func(b *chatbot) bool { return b.id == x.chatbotID }); i >= 0 {
-		bot = s.st.bots[i].name
+	content, err := s.chatReply(x, *in.Content)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]any{"success": false, "message": "Error processing message", "error": err.Error()})
+		return
 	}
 	reply := dmchamp.SessionMessage{
 		ID:        s.objectID(),
 		Role:      dmchamp.RoleAssistant,
-		Content:   fmt.Sprintf("This is %s. You said: %q. Tell me more, and we will work on it together.", bot, *in.Content),
+		Content:   content,
 		Timestamp: s.now(),
 	}
 	x.messages = append(x.messages, reply)
@@ -505,4 +506,26 @@ func decodeSessionBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// chatReply is the chatbot's answer to text in session x: WithChatReplies'
+// function's, else a fixed one naming the chatbot. The caller holds s.mu.
+func (s *Server) chatReply(x *session, text string) (string, error) {
+	if s.chatReplies == nil {
+		bot := "your coach"
+		if i := slices.IndexFunc(s.st.bots, func(b *chatbot) bool { return b.id == x.chatbotID }); i >= 0 {
+			bot = s.st.bots[i].name
+		}
+		return fmt.Sprintf("This is %s. You said: %q. Tell me more, and we will work on it together.", bot, text), nil
+	}
+	// The function sees the session as a client would, populated.
+	b, err := json.Marshal(s.sessionJSON(x, true))
+	if err != nil {
+		return "", err
+	}
+	var sess dmchamp.Session
+	if err := json.Unmarshal(b, &sess); err != nil {
+		return "", err
+	}
+	return s.chatReplies(sess, text), nil
 }

@@ -1,6 +1,7 @@
 package dmchamptest_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -493,4 +494,47 @@ func TestSessionsListHugeSkip(t *testing.T) {
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
 	assert.Empty(t, body.Data.Results)
+}
+
+func TestWithChatRepliesScriptsTheChatbot(t *testing.T) {
+	type seen struct {
+		chatbot, client, text string
+		messages              []string
+	}
+	var calls []seen
+	srv := newServer(t, dmchamptest.WithChatReplies(func(s dmchamp.Session, text string) string {
+		var msgs []string
+		for _, m := range s.Messages {
+			msgs = append(msgs, string(m.Role)+": "+m.Content)
+		}
+		calls = append(calls, seen{s.Chatbot.Name, s.Client.Name, text, msgs})
+		if strings.Contains(text, "price") {
+			return "Our plans start at 29 EUR a month."
+		}
+		return fmt.Sprintf("Message %d received.", len(s.Messages))
+	}))
+	bot := srv.AddChatbot("Sales bot", "Answers pricing questions")
+	client := srv.AddSessionClient("Lena Vogel", "lena@example.com")
+	c := newClient(t, srv)
+	ctx := context.Background()
+	sess, err := c.Sessions.Create(ctx, &dmchamp.CreateSessionRequest{ChatbotID: bot, ClientID: client})
+	require.NoError(t, err)
+
+	reply, err := c.Sessions.Ask(ctx, sess.ID, "What is the price?")
+	require.NoError(t, err)
+	assert.Equal(t, "Our plans start at 29 EUR a month.", reply.Content)
+	assert.Equal(t, dmchamp.RoleAssistant, reply.Role)
+	reply, err = c.Sessions.Ask(ctx, sess.ID, "Thanks")
+	require.NoError(t, err)
+	assert.Equal(t, "Message 3 received.", reply.Content)
+
+	assert.Equal(t, []seen{
+		{"Sales bot", "Lena Vogel", "What is the price?", []string{"user: What is the price?"}},
+		{"Sales bot", "Lena Vogel", "Thanks", []string{"user: What is the price?", "assistant: Our plans start at 29 EUR a month.", "user: Thanks"}},
+	}, calls)
+
+	got, err := c.Sessions.Get(ctx, sess.ID)
+	require.NoError(t, err)
+	require.Len(t, got.Messages, 4)
+	assert.Equal(t, "Message 3 received.", got.Messages[3].Content)
 }

@@ -61,9 +61,18 @@ func (s *Server) id() string {
 }
 
 // objectID returns a MongoDB-style ObjectId: 24 hex digits, time first.
+// The demo data's ids carry demoIDTime instead of the clock's, so that
+// they are the same on every run, whatever the second.
 func (s *Server) objectID() string {
-	return fmt.Sprintf("%08x%016x", uint32(s.now().Unix()), s.rng.Uint64())
+	at := s.now()
+	if s.seeding {
+		at = demoIDTime
+	}
+	return fmt.Sprintf("%08x%016x", uint32(at.Unix()), s.rng.Uint64())
 }
+
+// demoIDTime is the time in the demo data's ObjectIds.
+var demoIDTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func (st *state) contactByID(id string) *contact {
 	for _, c := range st.contacts {
