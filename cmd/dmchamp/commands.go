@@ -13,7 +13,7 @@ import (
 )
 
 // sessionHeader heads the table of sessions recent.
-var sessionHeader = []string{"STARTED", "CONTACT", "PHONE", "STATUS", "TAG", "MESSAGES"}
+var sessionHeader = []string{"STARTED", "CONTACT", "PHONE", "STATUS", "TAG", "MESSAGES", "CONTACT ID", "SESSION ID"}
 
 // sessionsRecent defines "dmchamp sessions recent".
 func sessionsRecent(fs *flag.FlagSet) action {
@@ -46,9 +46,14 @@ func sessionsRecent(fs *flag.FlagSet) action {
 		if x.g.json {
 			return x.printJSON(res)
 		}
+		if len(res.Sessions) == 0 {
+			_, err := fmt.Fprintf(x.stdout, "No chat sessions in the last %s.\n", plural(*hours, "hour"))
+			return err
+		}
 		rows := make([][]string, len(res.Sessions))
 		for i, s := range res.Sessions {
-			rows[i] = []string{when(s.StartDateTime), s.ContactName, s.ContactPhone, statusText(s.Status), tagText(s.Tag), strconv.Itoa(len(s.Messages))}
+			rows[i] = []string{when(s.StartDateTime), s.ContactName, s.ContactPhone, statusText(s.Status), tagText(s.Tag),
+				strconv.Itoa(len(s.Messages)), s.ContactID, s.SessionID}
 		}
 		return table(x.stdout, sessionHeader, rows, func(i int) string {
 			if !*messages {

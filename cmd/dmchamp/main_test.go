@@ -121,19 +121,37 @@ func detailsOf(t *testing.T, s string) map[string]string {
 	return m
 }
 
-func localTable(t time.Time) string { return t.Local().Format("Jan 02 15:04") }
+func localTable(t time.Time) string { return t.Local().Format("2006-01-02 15:04 MST") }
+
+// sessionHeaderFields is the header of sessions recent, split at spaces.
+var sessionHeaderFields = []string{"STARTED", "CONTACT", "PHONE", "STATUS", "TAG", "MESSAGES", "CONTACT", "ID", "SESSION", "ID"}
+
+// srvClient is an SDK client of srv.
+func srvClient(t *testing.T, srv *dmchamptest.Server) *dmchamp.Client {
+	t.Helper()
+	c, err := dmchamp.NewClient(srv.ClientOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 func TestSessionsRecentTable(t *testing.T) {
 	t.Parallel()
-	_, env := newServer(t)
+	srv, env := newServer(t)
 	r := runCLI(t, env, "", "sessions", "recent", "--hours", "24")
 	wantCode(t, r, 0)
 	if r.stderr != "" {
 		t.Errorf("stderr = %q, want nothing", r.stderr)
 	}
 	ls := lines(r.stdout)
-	if got := strings.Fields(ls[0]); !slices.Equal(got, []string{"STARTED", "CONTACT", "PHONE", "STATUS", "TAG", "MESSAGES"}) {
+	if got := strings.Fields(ls[0]); !slices.Equal(got, sessionHeaderFields) {
 		t.Fatalf("header = %q\n%v", ls[0], r)
+	}
+	// The ids the next command needs, from the server.
+	recent, err := srvClient(t, srv).ChatSessions.Recent(t.Context(), &dmchamp.RecentChatSessionsOptions{Hours: 24})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The demo contacts whose latest session started in the past 24 hours,
 	// newest first.
@@ -153,7 +171,8 @@ func TestSessionsRecentTable(t *testing.T) {
 	phoneCol := strings.Index(ls[0], "PHONE")
 	for i, w := range want {
 		row := ls[i+1]
-		wantRow := strings.Join([]string{localTable(testNow.Add(-w.ago)), w.name, w.phone, w.status, w.tag, w.messages}, " ")
+		ids := recent.Sessions[i]
+		wantRow := strings.Join([]string{localTable(testNow.Add(-w.ago)), w.name, w.phone, w.status, w.tag, w.messages, ids.ContactID, ids.SessionID}, " ")
 		if got := strings.Join(strings.Fields(row), " "); got != wantRow {
 			t.Errorf("row %d = %q, want %q", i, got, wantRow)
 		}
@@ -185,7 +204,12 @@ func TestSessionsRecentMessages(t *testing.T) {
 		t.Fatalf("got %d lines, want %d\n%v", len(ls), len(want)+1, r)
 	}
 	for i := 1; i < len(want); i++ {
-		if got := strings.Join(strings.Fields(ls[i]), " "); got != want[i] {
+		got := strings.Join(strings.Fields(ls[i]), " ")
+		if i == 1 || i == 7 { // a session's row ends with its contact and session ids
+			f := strings.Fields(got)
+			got = strings.Join(f[:len(f)-2], " ")
+		}
+		if got != want[i] {
 			t.Errorf("line %d = %q, want %q", i, got, want[i])
 		}
 	}
@@ -569,7 +593,7 @@ func TestChatFlow(t *testing.T) {
 
 	r = runCLI(t, env, "", "chat", "end", s.ID)
 	wantCode(t, r, 0)
-	if d := detailsOf(t, r.stdout); d["STATUS"] != "COMPLETED" || d["ENDED"] != testNow.Local().Format("Jan 02 2006 15:04") {
+	if d := detailsOf(t, r.stdout); d["STATUS"] != "COMPLETED" || d["ENDED"] != testNow.Local().Format("2006-01-02 15:04:05 MST") {
 		t.Errorf("ended: %q", d)
 	}
 
@@ -908,7 +932,7 @@ func TestBinary(t *testing.T) {
 		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, &stdout, &stderr)
 	}
 	header := strings.Fields(strings.SplitN(stdout.String(), "\n", 2)[0])
-	if !slices.Equal(header, []string{"STARTED", "CONTACT", "PHONE", "STATUS", "TAG", "MESSAGES"}) || !strings.Contains(stdout.String(), "Maria Gonzalez") {
+	if !slices.Equal(header, sessionHeaderFields) || !strings.Contains(stdout.String(), "Maria Gonzalez") {
 		t.Errorf("stdout:\n%s", &stdout)
 	}
 	if stderr.String() != "dmchamp: --demo: using the built-in demo server\n" {
@@ -964,4 +988,22 @@ func TestVersion(t *testing.T) {
 		t.Errorf("%v", v)
 	}
 	wantCode(t, runCLI(t, nil, "", "version", "extra"), exitUsage)
+}
+
+func TestSessionsRecentEmptySaysSo(t *testing.T) {
+	srv := dmchamptest.NewServer(dmchamptest.WithAPIKey(testAPIKey))
+	defer srv.Close()
+	env := map[string]string{envAPIKey: testAPIKey, envBaseURL: srv.BaseURL()}
+	for hours, want := range map[string]string{"24": "No chat sessions in the last 24 hours.\n", "1": "No chat sessions in the last 1 hour.\n"} {
+		r := runCLI(t, env, "", "sessions", "recent", "--hours", hours)
+		wantCode(t, r, exitOK)
+		if r.stdout != want {
+			t.Errorf("--hours %s: %v", hours, r)
+		}
+	}
+	r := runCLI(t, env, "", "sessions", "recent", "--json")
+	wantCode(t, r, exitOK)
+	if !strings.Contains(r.stdout, `"sessions": []`) {
+		t.Errorf("--json still prints the typed result: %v", r)
+	}
 }

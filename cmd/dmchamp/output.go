@@ -12,10 +12,10 @@ import (
 	"unicode"
 )
 
-// Time layouts, in local time.
+// Time layouts, in local time, with the year and the zone.
 const (
-	tableTime  = "Jan 02 15:04"
-	detailTime = "Jan 02 2006 15:04"
+	tableTime  = "2006-01-02 15:04 MST"
+	detailTime = "2006-01-02 15:04:05 MST"
 )
 
 // printJSON writes v as indented JSON, one document.
