@@ -16,7 +16,7 @@
 //
 // Output is a table; --json prints the SDK's typed result as JSON. The exit
 // status is 0 on success, 1 for API and network errors, 2 for usage errors
-// and missing credentials.
+// and missing credentials, 130 when interrupted (Ctrl-C).
 package main
 
 import (
@@ -41,9 +41,10 @@ func main() {
 
 // Exit statuses.
 const (
-	exitOK    = 0
-	exitError = 1 // API or network error
-	exitUsage = 2 // unknown command, bad or missing flags or arguments
+	exitOK          = 0
+	exitError       = 1   // API or network error
+	exitUsage       = 2   // unknown command, bad or missing flags or arguments
+	exitInterrupted = 130 // stopped by Ctrl-C (SIGINT) or SIGTERM, as shells report it
 )
 
 // run runs the command line args and returns the exit status. It reads and
@@ -104,7 +105,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	x.ctx = ctx
-	return x.report(act(x, pos), fs)
+	err = act(x, pos)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: the error is only the cancellation's echo.
+		fmt.Fprintln(stderr, "dmchamp: interrupted")
+		return exitInterrupted
+	}
+	return x.report(err, fs)
 }
 
 // report prints err, if any, and returns the exit status.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -904,7 +905,45 @@ func TestNoCredentialInOutput(t *testing.T) {
 
 // TestBinary builds the command and runs it as a user would, with no
 // account.
-func TestBinary(t *testing.T) {
+// TestBinaryInterrupted: Ctrl-C during a call exits 130 at once.
+func TestBinaryInterrupted(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT")
+	}
+	bin := buildBinary(t)
+	srv, env := newServer(t)
+	srv.Inject(http.MethodGet, "/v1/chat-sessions/recent", 0, dmchamptest.Fault{Delay: time.Minute})
+	cmd := exec.Command(bin, "sessions", "recent")
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); srv.Calls(http.MethodGet, "/v1/chat-sessions/recent") == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the request never arrived")
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want status 130\nstderr: %s", err, &stderr)
+	}
+	if stderr.String() != "dmchamp: interrupted\n" || stdout.String() != "" {
+		t.Errorf("stdout %q, stderr %q", &stdout, &stderr)
+	}
+}
+
+// buildBinary builds the command once per test that needs it.
+func buildBinary(t *testing.T) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
@@ -912,7 +951,6 @@ func TestBinary(t *testing.T) {
 	if err != nil {
 		t.Skip("no go command in PATH")
 	}
-	t.Parallel()
 	bin := filepath.Join(t.TempDir(), "dmchamp")
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
@@ -920,6 +958,12 @@ func TestBinary(t *testing.T) {
 	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+func TestBinary(t *testing.T) {
+	t.Parallel()
+	bin := buildBinary(t)
 	cmd := exec.Command(bin, "sessions", "recent", "--hours", "24", "--demo")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "DMCHAMP_") && !strings.HasPrefix(kv, "SESSIONS_") {
