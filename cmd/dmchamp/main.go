@@ -61,8 +61,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 			printUsage(stdout)
 			return exitOK
 		}
-		fmt.Fprintf(stderr, "dmchamp: %v\n", err)
-		printUsage(stderr)
+		fmt.Fprintf(stderr, "dmchamp: %s\nRun 'dmchamp help' for usage.\n", flagError(err))
 		return exitUsage
 	}
 	if *showVersion {
@@ -96,7 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 			cmd.printUsage(stdout, fs)
 			return exitOK
 		}
-		return x.report(&usageError{err.Error()}, fs)
+		return x.report(&usageError{flagError(err)}, fs)
 	}
 	if x.g.timeout < 0 {
 		return x.report(usagef("--timeout must not be negative"), fs)
@@ -119,20 +118,23 @@ func (x *env) report(err error, fs *flag.FlagSet) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(x.stderr, "dmchamp: %s\n", errText(err))
+	var ve *dmchamp.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintf(x.stderr, "dmchamp: %s\n", flagText(ve, fs))
+	} else {
+		fmt.Fprintf(x.stderr, "dmchamp: %s\n", errText(err))
+	}
 	var na *noAccountError
 	if errors.As(err, &na) {
 		fmt.Fprint(x.stderr, na.hint)
 		return exitUsage
 	}
 	var ue *usageError
-	var ve *dmchamp.ValidationError
-	if errors.As(err, &ue) || errors.As(err, &ve) {
+	if errors.As(err, &ue) || ve != nil {
 		if ve != nil && ve.Field == "credentials" {
 			fmt.Fprintln(x.stderr, "dmchamp: set DMCHAMP_API_KEY (or --api-key); some commands also accept DMCHAMP_USER_ID (or --user-id)")
 		}
-		fmt.Fprintln(x.stderr)
-		x.cmd.printUsage(x.stderr, fs)
+		fmt.Fprintf(x.stderr, "Run 'dmchamp help %s' for usage.\n", x.cmd.name)
 		return exitUsage
 	}
 	if h := x.hint(err); h != "" {
@@ -162,11 +164,41 @@ func (x *env) hint(err error) string {
 	return ""
 }
 
+// fieldFlags names the flag that sets each field the SDK validates.
+var fieldFlags = map[string]string{
+	"PhoneNumber": "phone", "phoneNumber": "phone", "Email": "email", "email": "email",
+	"FirstName": "first-name", "LastName": "last-name", "ListID": "list", "ListIDs": "list",
+	"Hours": "hours", "Limit": "limit", "Status": "status", "Filter": "filter", "Format": "format",
+	"ChatbotID": "chatbot", "ClientID": "client", "Title": "title", "secret": "secret",
+}
+
+// flagText says what is wrong with a validated argument in the CLI's own
+// words: "--phone: ..." rather than "invalid PhoneNumber: ...".
+func flagText(ve *dmchamp.ValidationError, fs *flag.FlagSet) string {
+	if name, ok := fieldFlags[ve.Field]; ok && fs.Lookup(name) != nil {
+		return "--" + name + ": " + ve.Reason
+	}
+	return errText(ve)
+}
+
 // errText is err's message without the SDK's "dmchamp: " prefixes, which
 // report adds once.
 func errText(err error) string {
 	s := strings.TrimPrefix(err.Error(), "dmchamp: ")
 	return strings.ReplaceAll(s, ": dmchamp: ", ": ")
+}
+
+// flagError words the flag package's parse errors as the CLI speaks:
+// flags with two dashes.
+func flagError(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		return "unknown flag --" + strings.TrimPrefix(name, "-")
+	}
+	if rest, ok := strings.CutPrefix(msg, "invalid value "); ok {
+		return "invalid value " + strings.Replace(rest, " for flag -", " for --", 1)
+	}
+	return strings.Replace(msg, "flag needs an argument: -", "flag needs an argument: --", 1)
 }
 
 // usageError is a mistake on the command line: exit status 2, with the

@@ -415,7 +415,7 @@ func TestContactsCreate(t *testing.T) {
 	// The SDK's validation is a usage error.
 	r = runCLI(t, env, "", "contacts", "create", "--phone", "12")
 	wantCode(t, r, 2)
-	if !strings.Contains(r.stderr, "dmchamp: invalid PhoneNumber") || !strings.Contains(r.stderr, "usage: dmchamp contacts create") {
+	if !strings.HasPrefix(r.stderr, "dmchamp: --phone: ") || !strings.HasSuffix(r.stderr, "\nRun 'dmchamp help contacts create' for usage.\n") || strings.Count(r.stderr, "\n") != 2 {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 }
@@ -764,6 +764,8 @@ func TestUsage(t *testing.T) {
 		{args: nil, code: 2, stderr: []string{"Usage:\n  dmchamp COMMAND"}},
 		{args: []string{"help"}, code: 0, stdout: []string{"sessions recent", "chat send", "otp", "--demo", "--json", "2 usage error or missing credentials", "DMCHAMP_API_KEY", "DMCHAMP_USER_ID", "DMCHAMP_BASE_URL", "SESSIONS_BASE_URL", "SESSIONS_TOKEN"}},
 		{args: []string{"-h"}, code: 0, stdout: []string{"Usage:"}},
+		{args: []string{"--bogus", "sessions", "recent"}, code: 2, stderr: []string{"dmchamp: unknown flag --bogus\nRun 'dmchamp help' for usage.\n"}},
+		{args: []string{"sessions", "recent", "--hours"}, code: 2, stderr: []string{"dmchamp: flag needs an argument: --hours\n"}},
 		{args: []string{"--help"}, code: 0, stdout: []string{"Usage:"}},
 		{args: []string{"help", "sessions", "recent"}, code: 0, stdout: []string{"usage: dmchamp sessions recent", "--hours N", "(default 24)", "Global flags"}},
 		{args: []string{"help", "chat"}, code: 0, stdout: []string{"dmchamp chat create", "dmchamp chat end ID"}},
@@ -772,13 +774,13 @@ func TestUsage(t *testing.T) {
 		{args: []string{"nope"}, code: 2, stderr: []string{`dmchamp: unknown command "nope"`, "Usage:"}},
 		{args: []string{"sessions"}, code: 2, stderr: []string{"dmchamp: sessions: missing subcommand", "dmchamp sessions contact ID"}},
 		{args: []string{"sessions", "old"}, code: 2, stderr: []string{`unknown subcommand "old"`}},
-		{args: []string{"sessions", "recent", "--bogus"}, code: 2, stderr: []string{"dmchamp: flag provided but not defined: -bogus", "usage: dmchamp sessions recent"}},
+		{args: []string{"sessions", "recent", "--bogus"}, code: 2, stderr: []string{"dmchamp: unknown flag --bogus\n", "Run 'dmchamp help sessions recent' for usage."}},
 		{args: []string{"sessions", "recent", "-h"}, code: 0, stdout: []string{"usage: dmchamp sessions recent", "--messages"}},
 		{args: []string{"sessions", "recent", "--status", "maybe"}, code: 2, stderr: []string{"--status must be opened or closed"}},
 		{args: []string{"sessions", "recent", "--hours", "0"}, code: 2, stderr: []string{"--hours must be at least 1"}},
 		{args: []string{"sessions", "recent", "--hours", "many"}, code: 2, stderr: []string{"invalid value"}},
 		{args: []string{"sessions", "recent", "24"}, code: 2, stderr: []string{"unexpected arguments"}},
-		{args: []string{"sessions", "contact"}, code: 2, stderr: []string{"dmchamp: missing ID", "usage: dmchamp sessions contact"}},
+		{args: []string{"sessions", "contact"}, code: 2, stderr: []string{"dmchamp: missing ID\nRun 'dmchamp help sessions contact' for usage.\n"}},
 		{args: []string{"contacts", "get"}, code: 2, stderr: []string{"set one of --phone and --email"}},
 		{args: []string{"contacts", "get", "--phone", "+34612345678", "--email", "a@example.com"}, code: 2, stderr: []string{"set one of --phone and --email"}},
 		{args: []string{"contacts", "create"}, code: 2, stderr: []string{"--phone is required"}},
@@ -787,7 +789,7 @@ func TestUsage(t *testing.T) {
 		{args: []string{"export", "chats", "--format", "csv"}, code: 2, stderr: []string{"--format must be txt or json"}},
 		{args: []string{"export", "chats", "--filter", "images"}, code: 2, stderr: []string{"--filter must be"}},
 		{args: []string{"subaccounts", "get"}, code: 2, stderr: []string{"--email is required"}},
-		{args: []string{"subaccounts", "get", "--email", "not-an-email"}, code: 2, stderr: []string{"invalid email"}},
+		{args: []string{"subaccounts", "get", "--email", "not-an-email"}, code: 2, stderr: []string{"dmchamp: --email: \"not-an-email\" is not an email address\nRun"}},
 		{args: []string{"chat", "get"}, code: 2, stderr: []string{"missing ID"}},
 		{args: []string{"chat", "get", "a", "b"}, code: 2, stderr: []string{"too many arguments"}},
 		{args: []string{"chat", "send", "0123456789abcdef01234567"}, code: 2, stderr: []string{"missing TEXT"}},
