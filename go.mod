@@ -10,6 +10,7 @@ require (
 	github.com/pb33f/libopenapi v0.28.0
 	github.com/pb33f/libopenapi-validator v0.6.4
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/text v0.29.0
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.8
 )
 
@@ -22,5 +23,4 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
-	golang.org/x/text v0.29.0 // indirect
 )

@@ -1053,3 +1053,34 @@ func TestSessionsRecentEmptySaysSo(t *testing.T) {
 		t.Errorf("--json still prints the typed result: %v", r)
 	}
 }
+
+// TestTableCountsDisplayWidth: a name in Chinese (two columns a character)
+// or with combining accents does not push the next column out of line.
+func TestTableCountsDisplayWidth(t *testing.T) {
+	srv, env := newServer(t)
+	for i, name := range []string{"王小明", "Jose\u0301 Núñez"} {
+		id := srv.AddContact(dmchamp.Contact{PhoneNumber: fmt.Sprintf("+8613800000%03d", i), FirstName: name, LastName: "-"})
+		srv.AddChatSession(id, dmchamp.ChatSession{StartDateTime: testNow.Add(-time.Minute * time.Duration(i+1))})
+	}
+	r := runCLI(t, env, "", "sessions", "recent", "--hours", "24")
+	wantCode(t, r, exitOK)
+	ls := lines(r.stdout)
+	col := func(line, s string) int { return displayWidth(line[:strings.Index(line, s)]) }
+	want := col(ls[0], "PHONE")
+	for _, line := range ls[1:] {
+		if got := col(line, "+"); got != want {
+			t.Errorf("the phone starts at column %d, the header's at %d:\n%s\n%s", got, want, ls[0], line)
+		}
+	}
+	if !strings.Contains(r.stdout, "王小明 -") {
+		t.Errorf("%v", r)
+	}
+}
+
+func TestDisplayWidth(t *testing.T) {
+	for s, want := range map[string]int{"abc": 3, "王小明": 6, "Ｆｕｌｌ": 8, "Jose\u0301": 4, "Núñez": 5, "": 0, "한국어": 6} {
+		if got := displayWidth(s); got != want {
+			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/width"
 )
 
 // Time layouts, in local time, with the year and the zone.
@@ -35,19 +37,50 @@ func cell(s string) string {
 	return s
 }
 
-// tableLines aligns a header and rows into lines.
+// tableLines aligns a header and rows into lines, two spaces between
+// columns. Widths count display columns, so that names in Chinese, Japanese
+// or Korean (two columns a character) and accents (none) line up.
 func tableLines(header []string, rows [][]string) []string {
-	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 8, 2, ' ', 0)
-	for _, r := range append([][]string{header}, rows...) {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			cells[i] = cell(c)
+	all := append([][]string{header}, rows...)
+	cells := make([][]string, len(all))
+	var widths []int
+	for i, r := range all {
+		cells[i] = make([]string, len(r))
+		for j, c := range r {
+			cells[i][j] = cell(c)
+			if j == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[j] = max(widths[j], displayWidth(cells[i][j]))
 		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
-	tw.Flush()
-	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	lines := make([]string, len(cells))
+	for i, r := range cells {
+		var b strings.Builder
+		for j, c := range r {
+			b.WriteString(c)
+			if j < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[j]-displayWidth(c)+2))
+			}
+		}
+		lines[i] = b.String()
+	}
+	return lines
+}
+
+// displayWidth is how many terminal columns s takes.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == '\u200d':
+		case width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // table writes a header and rows. after, when not nil, returns lines to
