@@ -1,6 +1,6 @@
 module github.com/dmchamp-go/dmchamp/bench
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/dmchamp-go/dmchamp v0.0.0-00010101000000-000000000000
@@ -30,7 +30,7 @@ require (
 	golang.org/x/exp v0.0.0-20240404231335-c0f41cb1a7a0 // indirect
 	golang.org/x/net v0.57.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.40.0 // indirect
 	gopkg.in/yaml.v2 v2.4.0 // indirect
 )

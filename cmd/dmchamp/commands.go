@@ -268,7 +268,9 @@ func exportChats(fs *flag.FlagSet) action {
 			return err
 		}
 		defer text.Close()
-		_, err = io.Copy(x.stdout, text)
+		counter, done := x.progress("exporting")
+		_, err = io.Copy(io.MultiWriter(x.stdout, counter), text)
+		done()
 		return err
 	}
 }

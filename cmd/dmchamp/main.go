@@ -237,6 +237,8 @@ type env struct {
 
 	c   *dmchamp.Client
 	srv *dmchamptest.Server // the demo server, when started
+
+	isTerminal func(io.Writer) bool // for tests; nil: the real check
 }
 
 func (x *env) close() {

@@ -438,6 +438,9 @@ func TestExportChats(t *testing.T) {
 	if r.stdout != string(want) {
 		t.Errorf("stdout differs from the server's export:\n%s\nwant:\n%s", r.stdout, want)
 	}
+	if r.stderr != "" {
+		t.Errorf("stderr is no terminal, yet: %q", r.stderr)
+	}
 	for _, s := range []string{"DM Champ chat export: 5 contacts active in the past 24 hours\n", "=== Maria Gonzalez (+34612345678) ===\n", "AI Agent: Listo: jueves a las 10:00."} {
 		if !strings.Contains(r.stdout, s) {
 			t.Errorf("stdout lacks %q", s)
@@ -1082,5 +1085,29 @@ func TestDisplayWidth(t *testing.T) {
 		if got := displayWidth(s); got != want {
 			t.Errorf("displayWidth(%q) = %d, want %d", s, got, want)
 		}
+	}
+}
+
+// TestExportChatsProgressOnATerminal: on a terminal, stderr counts the
+// bytes exported; stdout is the export alone.
+func TestExportChatsProgressOnATerminal(t *testing.T) {
+	_, envVars := newServer(t)
+	var stdout, stderr bytes.Buffer
+	x := &env{ctx: t.Context(), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return envVars[k] },
+		isTerminal: func(w io.Writer) bool { return w == &stderr }}
+	x.cmd, _ = lookup([]string{"export", "chats"})
+	fs := x.cmd.flagSet(&x.g)
+	act := x.cmd.define(fs)
+	if err := fs.Parse([]string{"--hours", "24"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := act(x, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stdout.String(), "DM Champ chat export: 5 contacts") {
+		t.Errorf("stdout: %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "exporting") || !strings.Contains(stderr.String(), "B/s)") {
+		t.Errorf("stderr shows no progress: %q", stderr.String())
 	}
 }
