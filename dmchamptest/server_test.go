@@ -432,3 +432,42 @@ func TestDemoIDsDoNotDependOnTheClock(t *testing.T) {
 	require.NotEmpty(t, first)
 	assert.Equal(t, first, ids(now.Add(37*time.Hour+13*time.Second)))
 }
+
+func TestLoadSeed(t *testing.T) {
+	srv := newServer(t)
+	err := srv.LoadSeed([]byte(`{
+		"contacts": [{"contact": {"id": "c-1", "phoneNumber": "+34612345678", "firstName": "Maria", "tags": ["vip"]},
+		              "chatSessions": [{"start_date_time": "2026-11-21T11:00:00Z",
+		                                "messages": [{"body": "Hola", "direction": "inbound", "timestamp": "2026-11-21T11:00:00Z"}]}]}],
+		"lists": ["Newsletter"],
+		"tags": [{"name": "vip"}],
+		"chatbots": [{"name": "Julia", "description": "Nutrition coach"}],
+		"clients": [{"name": "Tom Becker", "email": "tom@example.com"}]
+	}`))
+	require.NoError(t, err)
+	c := newClient(t, srv)
+	ctx := context.Background()
+	got, err := c.Contacts.Get(ctx, &dmchamp.GetContactOptions{PhoneNumber: "+34612345678"})
+	require.NoError(t, err)
+	assert.Equal(t, "c-1", got.ContactID)
+	recent, err := c.ChatSessions.Recent(ctx, &dmchamp.RecentChatSessionsOptions{Hours: 24, IncludeMessages: true})
+	require.NoError(t, err)
+	require.Len(t, recent.Sessions, 1)
+	assert.Equal(t, "c-1", recent.Sessions[0].ContactID)
+	assert.Equal(t, dmchamp.ChatSessionOpened, recent.Sessions[0].Status)
+	require.Len(t, recent.Sessions[0].Messages, 1)
+	assert.Equal(t, "Hola", recent.Sessions[0].Messages[0].Body)
+	tags, err := c.Tags.List(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"vip"}, []string{tags[0].Name})
+
+	for body, want := range map[string]string{
+		`{"contact": []}`: `unknown field "contact"`,
+		`{"contacts": [{"contact": {"firstName": "x"}}]}`: "contact 0 has no phoneNumber",
+		`not json`: "invalid character",
+	} {
+		err := newServer(t).LoadSeed([]byte(body))
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), want, body)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"os"
+	"strings"
 	"sync"
 
 	"github.com/dmchamp-go/dmchamp/dmchamptest"
@@ -12,6 +14,7 @@ import (
 // fakeServer defines "dmchamp fake-server".
 func fakeServer(fs *flag.FlagSet) action {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on this `address`; port 0 picks a free one")
+	seed := fs.String("seed", "", "load this JSON `file` of contacts, chat sessions, lists, tags, chatbots and clients (see dmchamptest.Seed)")
 	return func(x *env, args []string) error {
 		if err := wantArgs(args); err != nil {
 			return err
@@ -31,17 +34,34 @@ func fakeServer(fs *flag.FlagSet) action {
 		if x.g.demo {
 			opts = append(opts, dmchamptest.WithDemoData())
 		}
+		var seedData []byte
+		if *seed != "" {
+			var err error
+			if seedData, err = os.ReadFile(*seed); err != nil {
+				return usagef("--seed: %v", err)
+			}
+		}
 		srv, err := dmchamptest.Listen(*addr, opts...)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
+		if seedData != nil {
+			if err := srv.LoadSeed(seedData); err != nil {
+				return usagef("--seed %s: %s", *seed, strings.TrimPrefix(err.Error(), "dmchamptest: seed: "))
+			}
+		}
 		fmt.Fprintf(x.stdout, "export %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\n",
 			envBaseURL, srv.BaseURL(), envAPIKey, srv.APIKey(), envUserID, srv.UserID(),
 			envSessionsURL, srv.SessionsBaseURL(), envSessionsToken, srv.SessionsToken())
 		data := "no data: seed it through the API"
-		if x.g.demo {
+		switch {
+		case x.g.demo && seedData != nil:
+			data = "demo data and " + *seed
+		case x.g.demo:
 			data = "demo data"
+		case seedData != nil:
+			data = "the data of " + *seed
 		}
 		fmt.Fprintf(x.stderr, "dmchamp: fake-server: serving the DM Champ API and the Session API on %s with %s; Ctrl-C stops it\n", srv.URL(), data)
 		<-x.ctx.Done()

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +17,7 @@ import (
 // startFakeServer runs "dmchamp fake-server --addr 127.0.0.1:0" with the
 // globals g until the returned stop is called, and returns the variables it
 // printed.
-func startFakeServer(t *testing.T, g globals) (vars map[string]string, stderr *syncBuffer, stop func() error) {
+func startFakeServer(t *testing.T, g globals, args ...string) (vars map[string]string, stderr *syncBuffer, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := new(syncBuffer), new(syncBuffer)
@@ -23,7 +25,7 @@ func startFakeServer(t *testing.T, g globals) (vars map[string]string, stderr *s
 		getenv: func(k string) string { return map[string]string{envAPIKey: testAPIKey, envSessionsToken: testToken}[k] }}
 	fs := flag.NewFlagSet("fake-server", flag.ContinueOnError)
 	act := fakeServer(fs)
-	if err := fs.Parse([]string{"--addr", "127.0.0.1:0"}); err != nil {
+	if err := fs.Parse(append([]string{"--addr", "127.0.0.1:0"}, args...)); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -116,6 +118,40 @@ func TestFakeServerAddressTaken(t *testing.T) {
 	r := runCLI(t, nil, "", "fake-server", "--addr", addr)
 	wantCode(t, r, exitError)
 	if !strings.Contains(r.stderr, "address already in use") {
+		t.Errorf("%v", r)
+	}
+}
+
+func TestFakeServerSeed(t *testing.T) {
+	seed := filepath.Join(t.TempDir(), "seed.json")
+	if err := os.WriteFile(seed, []byte(`{"contacts": [{"contact": {"id": "c-7", "phoneNumber": "+34600000007"}}], "tags": [{"name": "lead"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars, stderr, stop := startFakeServer(t, globals{}, "--seed", seed)
+	defer stop()
+	code, body := get(t, vars[envBaseURL]+"/contacts?phoneNumber=%2B34600000007&apiKey="+dmchamptest.DefaultAPIKey)
+	if code != http.StatusOK || !strings.Contains(body, `"c-7"`) {
+		t.Errorf("seeded contact: %d %s", code, body)
+	}
+	if code, body := get(t, vars[envBaseURL]+"/tags?apiKey="+dmchamptest.DefaultAPIKey); code != http.StatusOK || !strings.Contains(body, `"lead"`) {
+		t.Errorf("seeded tag: %d %s", code, body)
+	}
+	if !strings.Contains(stderr.String(), "with the data of "+seed) {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"contacts": [{"contact": {}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(t, nil, "", "fake-server", "--addr", "127.0.0.1:0", "--seed", bad)
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "--seed "+bad+": contact 0 has no phoneNumber") {
+		t.Errorf("%v", r)
+	}
+	r = runCLI(t, nil, "", "fake-server", "--seed", filepath.Join(t.TempDir(), "missing.json"))
+	wantCode(t, r, exitUsage)
+	if !strings.Contains(r.stderr, "--seed: open ") {
 		t.Errorf("%v", r)
 	}
 }

@@ -93,7 +93,7 @@ var commands = []*command{
 		summary: "print dmchamp's version (also: dmchamp --version)", api: apiNone, define: version,
 	},
 	{
-		name: "fake-server", args: "[--addr HOST:PORT] [--demo] [--api-key K] [--user-id U] [--sessions-token T]",
+		name: "fake-server", args: "[--addr HOST:PORT] [--demo] [--seed FILE.json] [--api-key K] [--user-id U] [--sessions-token T]",
 		summary: "run the built-in fake DM Champ API and Session API for programs in any language", api: apiNone, define: fakeServer,
 		more: "It prints the variables that point a client at it (export lines), logs each request on\n" +
 			"stderr with credentials redacted, and stops on Ctrl-C or SIGTERM. The credentials it accepts\n" +

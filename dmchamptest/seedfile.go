@@ -1,0 +1,78 @@
+package dmchamptest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dmchamp-go/dmchamp"
+)
+
+// Seed is data for LoadSeed, in JSON: each value in its API's own shape,
+// as the typed methods decode it.
+//
+//	{
+//	  "contacts": [{"contact": {"id": "c1", "phoneNumber": "+34612345678", "firstName": "Maria"},
+//	                "chatSessions": [{"start_date_time": "2026-12-01T10:00:00Z",
+//	                                  "messages": [{"body": "Hola", "direction": "inbound", "timestamp": "2026-12-01T10:00:00Z"}]}]}],
+//	  "lists": ["Newsletter"],
+//	  "tags": [{"name": "vip"}],
+//	  "chatbots": [{"name": "Julia", "description": "Nutrition coach"}],
+//	  "clients": [{"name": "Tom Becker", "email": "tom@example.com"}]
+//	}
+type Seed struct {
+	Contacts []SeedContact `json:"contacts"`
+	Lists    []string      `json:"lists"`
+	Tags     []dmchamp.Tag `json:"tags"`
+	Chatbots []struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+	} `json:"chatbots"`
+	Clients []struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	} `json:"clients"`
+}
+
+// SeedContact is a contact of a Seed and its chat sessions (a session
+// without end_date_time stays open).
+type SeedContact struct {
+	Contact      dmchamp.Contact       `json:"contact"`
+	ChatSessions []dmchamp.ChatSession `json:"chatSessions"`
+}
+
+// LoadSeed adds the data of a Seed, given as JSON, to the server, as the
+// Add methods do. A member the Seed does not have is an error, so that a
+// misspelt key is not silently ignored.
+func (s *Server) LoadSeed(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var seed Seed
+	if err := dec.Decode(&seed); err != nil {
+		return fmt.Errorf("dmchamptest: seed: %w", err)
+	}
+	for i, c := range seed.Contacts {
+		if c.Contact.PhoneNumber == "" && c.Contact.ExternalID == "" && c.Contact.Email == "" {
+			return fmt.Errorf("dmchamptest: seed: contact %d has no phoneNumber, externalId or email", i)
+		}
+	}
+	for _, name := range seed.Lists {
+		s.AddList(name)
+	}
+	for _, t := range seed.Tags {
+		s.AddTag(t)
+	}
+	for _, c := range seed.Contacts {
+		id := s.AddContact(c.Contact)
+		for _, cs := range c.ChatSessions {
+			s.AddChatSession(id, cs)
+		}
+	}
+	for _, b := range seed.Chatbots {
+		s.AddChatbot(b.Name, b.Description)
+	}
+	for _, c := range seed.Clients {
+		s.AddSessionClient(c.Name, c.Email)
+	}
+	return nil
+}
