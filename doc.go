@@ -34,3 +34,6 @@
 // Package webhook receives what DM Champ sends to your server; package
 // dmchamptest runs an in-memory DM Champ for tests and demos.
 package dmchamp
+
+// The recorded fixtures of testdata/cassettes/, from dmchamptest.
+//go:generate go test -run ^TestDemoCassette$ -update-cassettes .
