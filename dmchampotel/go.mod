@@ -3,7 +3,7 @@ module github.com/dmchamp-go/dmchamp/dmchampotel
 go 1.26.0
 
 require (
-	github.com/dmchamp-go/dmchamp v0.0.0
+	github.com/dmchamp-go/dmchamp v0.1.0
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/sdk v1.47.0
 	go.opentelemetry.io/otel/trace v1.47.0
