@@ -289,18 +289,13 @@ var errNoContactID = errors.New("no contact id in the answer")
 // UnmarshalJSONFrom reads the contact id from contactId, contact_id, contact.id
 // or id, and the contact from contact when present.
 func (l *ContactLookup) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	var aux struct {
 		ContactID  string   `json:"contactId"`
 		ContactID2 string   `json:"contact_id"`
 		ID         string   `json:"id"`
 		Contact    *Contact `json:"contact"`
 	}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	*l = ContactLookup{Contact: aux.Contact}
@@ -321,11 +316,6 @@ func (l *ContactLookup) UnmarshalJSON(b []byte) error { return unmarshal(b, l) }
 // UnmarshalJSONFrom reads the documented {data: {contactId, message}} and the
 // flat {contactId, message} answers.
 func (c *CreatedContact) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type ids struct {
 		ContactID  string `json:"contactId"`
 		ContactID2 string `json:"contact_id"`
@@ -337,7 +327,7 @@ func (c *CreatedContact) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		Data    *ids `json:"data"`
 		Contact *ids `json:"contact"`
 	}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	var data, contact ids

@@ -81,23 +81,28 @@ func decodeTime(dec *jsontext.Decoder, t *time.Time) error {
 	if err != nil {
 		return err
 	}
-	switch val.Kind() {
-	case 'n':
+	if val.Kind() == 'n' {
 		*t = time.Time{}
 		return nil
-	case '"':
-	default:
-		return fmt.Errorf("JSON %s is not a timestamp", kindName(val.Kind()))
 	}
+	*t, err = timeValue(val)
+	return err
+}
+
+// timeValue parses a JSON string holding an RFC 3339 timestamp.
+func timeValue(val jsontext.Value) (time.Time, error) {
+	if val.Kind() != '"' {
+		return time.Time{}, fmt.Errorf("JSON %s is not a timestamp", kindName(val.Kind()))
+	}
+	var t time.Time
 	if raw := val[1 : len(val)-1]; bytes.IndexByte(raw, '\\') < 0 && t.UnmarshalText(raw) == nil {
-		return nil // the common form, parsed without a copy
+		return t, nil // the common form, parsed without a copy
 	}
 	s, err := jsontext.AppendUnquote(nil, val)
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
-	*t, err = parseRFC3339(string(s))
-	return err
+	return parseRFC3339(string(s))
 }
 
 // parseRFC3339 parses an RFC 3339 date-time: "T" and "Z" may be lower case,
@@ -232,36 +237,72 @@ func (env *envelope[T]) result(out *T) (*errorBody, error) {
 }
 
 // hasResult reports whether the object b, or its "data" object when inData,
-// holds at least one of the given keys. A side-effecting call whose answer
-// holds none of its documented fields has not shown that it succeeded.
+// holds at least one of the given keys with a value other than null. A
+// side-effecting call whose answer holds none of its documented fields has
+// not shown that it succeeded. Where "data" repeats, its last value counts,
+// as in decoding. b is scanned once, without a copy.
 func hasResult(b []byte, inData bool, keys []string) bool {
-	if inData {
-		var env struct {
-			Data jsontext.Value `json:"data"`
-		}
-		if unmarshal(b, &env) != nil {
-			return false
-		}
-		b = env.Data
+	dec := jsontext.NewDecoder(bytes.NewBuffer(b), decodeOptions)
+	if !inData {
+		found, err := holdsKey(dec, keys)
+		return found && err == nil
 	}
-	dec := jsontext.NewDecoder(bytes.NewReader(b), decodeOptions)
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return false
+	found := false
+	err := eachMember(dec, func(name []byte) (err error) {
+		if string(name) != "data" {
+			return dec.SkipValue()
+		}
+		found, err = holdsKey(dec, keys)
+		return err
+	})
+	return found && err == nil
+}
+
+// holdsKey reads the object at dec and reports whether it holds one of keys
+// with a value other than null. A value that is not an object holds none.
+func holdsKey(dec *jsontext.Decoder, keys []string) (bool, error) {
+	if dec.PeekKind() != '{' {
+		return false, dec.SkipValue()
+	}
+	found := false
+	err := eachMember(dec, func(name []byte) error {
+		if !found && slices.ContainsFunc(keys, func(k string) bool { return k == string(name) }) && dec.PeekKind() != 'n' {
+			found = true
+		}
+		return dec.SkipValue()
+	})
+	return found, err
+}
+
+// memberName returns the name a JSON string spells, without a copy when it
+// has no escapes.
+func memberName(quoted jsontext.Value) []byte {
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return raw
+	}
+	b, _ := jsontext.AppendUnquote(nil, quoted)
+	return b
+}
+
+// eachMember reads the object at dec, calling f with each member's name
+// before its value, which f must read. name is valid until f reads on.
+func eachMember(dec *jsontext.Decoder, f func(name []byte) error) error {
+	if tok, err := dec.ReadToken(); err != nil {
+		return err
+	} else if tok.Kind() != '{' {
+		return errNotObject
 	}
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadToken()
+		name, err := dec.ReadValue()
 		if err != nil {
-			return false
+			return err
 		}
-		key := name.String()
-		if dec.PeekKind() != 'n' && slices.Contains(keys, key) {
-			return true
-		}
-		if dec.SkipValue() != nil {
-			return false
+		if err := f(memberName(name)); err != nil {
+			return err
 		}
 	}
-	return false
+	_, err := dec.ReadToken()
+	return err
 }
 
 // first returns the first byte of b that is not JSON white space, or 0.

@@ -182,3 +182,32 @@ func TestDecodeRefuses(t *testing.T) {
 	require.NoError(t, unmarshal([]byte(`{"n":null}`), &n))
 	assert.Zero(t, n.N)
 }
+
+// TestHasResult checks which answers show a side-effecting call's result.
+func TestHasResult(t *testing.T) {
+	keys := []string{"_id", "uid"}
+	tests := []struct {
+		body   string
+		inData bool
+		want   bool
+	}{
+		{`{"success":true,"data":{"_id":"s1"}}`, true, true},
+		{`{"data":{"title":"t","uid":"u1"},"success":true}`, true, true},
+		{`{"success":true,"data":{"_id":null}}`, true, false},
+		{`{"success":true,"data":{"nested":{"_id":"s1"}}}`, true, false},
+		{`{"success":true,"_id":"s1"}`, true, false},
+		{`{"success":true,"data":null}`, true, false},
+		{`{"success":true,"data":["_id"]}`, true, false},
+		{`{"data":{"_id":"s1"},"data":{}}`, true, false},
+		{`{"data":{},"data":{"_id":"s1"}}`, true, true},
+		{`{"\u0064ata":{"\u005fid":"s1"}}`, true, true},
+		{`{"success":true,"data":{"_id":"s1"}`, true, false},
+		{`{"_id":"s1","success":true}`, false, true},
+		{`{"success":true,"data":{"_id":"s1"}}`, false, false},
+		{`{"uid":null}`, false, false},
+		{`["_id"]`, false, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, hasResult([]byte(tt.body), tt.inData, keys), "%s (inData %v)", tt.body, tt.inData)
+	}
+}

@@ -68,13 +68,8 @@ type queuedMessage struct {
 var errNoMessageID = errors.New("no messageId in the answer")
 
 func (q *queuedMessage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain queuedMessage
-	if err := jsonv2.Unmarshal(b, (*plain)(q), opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, (*plain)(q)); err != nil {
 		return err
 	}
 	if q.MessageID == "" {

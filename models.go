@@ -91,8 +91,8 @@ func (f *flexTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	case string(b) == "null" || string(b) == `""`:
 		return nil
 	case len(b) > 0 && b[0] == '"':
-		var t time.Time
-		if err := jsonv2.Unmarshal(b, &t, opts); err != nil {
+		t, err := timeValue(b)
+		if err != nil {
 			return err
 		}
 		f.t = &t

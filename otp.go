@@ -124,16 +124,11 @@ func (o OTP) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSONFrom reads {"current_otp": "123456", "expires_in": 15}.
 func (o *OTP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	var aux struct {
 		Code      string         `json:"current_otp"`
 		ExpiresIn jsontext.Value `json:"expires_in"`
 	}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	if aux.Code == "" || strings.Trim(aux.Code, "0123456789") != "" {
@@ -146,6 +141,7 @@ func (o *OTP) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return fmt.Errorf("dmchamp: expires_in is not a number")
 	default:
 		raw := strings.Trim(string(aux.ExpiresIn), `"`)
+		var err error
 		if secs, err = strconv.ParseFloat(raw, 64); err != nil || !(secs >= 0 && secs <= totpStep) {
 			return fmt.Errorf("dmchamp: expires_in %.20q is not 0 to %d seconds", raw, totpStep)
 		}

@@ -144,11 +144,6 @@ func (p *SessionPage) hasMore(skip int) bool {
 // UnmarshalJSONFrom decodes a session: the id from "_id" or "id", and null or ""
 // timestamps as absent.
 func (s *Session) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain Session
 	aux := struct {
 		*plain
@@ -158,7 +153,7 @@ func (s *Session) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		CreatedAt flexTime `json:"createdAt"`
 		UpdatedAt flexTime `json:"updatedAt"`
 	}{plain: (*plain)(s)}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	s.ID = cmp.Or(s.ID, aux.AltID)
@@ -173,18 +168,13 @@ func (s *Session) UnmarshalJSON(b []byte) error { return unmarshal(b, s) }
 // UnmarshalJSONFrom decodes a message: the id from "_id" or "id", and a null or
 // "" timestamp as zero.
 func (m *SessionMessage) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain SessionMessage
 	aux := struct {
 		*plain
 		AltID     string   `json:"id"`
 		Timestamp flexTime `json:"timestamp"`
 	}{plain: (*plain)(m)}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	m.ID = cmp.Or(m.ID, aux.AltID)

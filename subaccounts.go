@@ -163,17 +163,12 @@ func (s *SubAccountsService) AddCredits(ctx context.Context, req *AddCreditsRequ
 
 // UnmarshalJSONFrom accepts a lenient last_reset_date.
 func (u *UsageLimits) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain UsageLimits
 	aux := struct {
 		*plain
 		LastResetDate flexTime `json:"last_reset_date"`
 	}{plain: (*plain)(u)}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	u.LastResetDate = aux.LastResetDate.t

@@ -107,17 +107,12 @@ func (s *WhatsAppWebService) Send(ctx context.Context, phoneNumber, text string,
 
 // UnmarshalJSONFrom accepts a lenient createdAt.
 func (t *WhatsAppTemplate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain WhatsAppTemplate
 	aux := struct {
 		*plain
 		CreatedAt flexTime `json:"createdAt"`
 	}{plain: (*plain)(t)}
-	if err := jsonv2.Unmarshal(b, &aux, opts); err != nil {
+	if err := jsonv2.UnmarshalDecode(dec, &aux); err != nil {
 		return err
 	}
 	t.CreatedAt = aux.CreatedAt.t
