@@ -396,17 +396,12 @@ func (c *Contact) UnmarshalJSON(b []byte) error { return unmarshal(b, c) }
 
 // UnmarshalJSONFrom accepts a tag object or a bare tag name.
 func (t *Tag) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
-		return err
-	}
-	opts := dec.Options()
 	type plain Tag
-	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
+	if dec.PeekKind() == '"' {
 		*t = Tag{}
-		return jsonv2.Unmarshal(b, &t.Name, opts)
+		return jsonv2.UnmarshalDecode(dec, &t.Name)
 	}
-	return jsonv2.Unmarshal(b, (*plain)(t), opts)
+	return jsonv2.UnmarshalDecode(dec, (*plain)(t))
 }
 
 // UnmarshalJSON is UnmarshalJSONFrom, for encoding/json.
@@ -416,25 +411,21 @@ func (t *Tag) UnmarshalJSON(b []byte) error { return unmarshal(b, t) }
 type nameOrObj string
 
 func (n *nameOrObj) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	b, err := dec.ReadValue()
-	if err != nil {
+	switch dec.PeekKind() {
+	case 'n':
+		*n = ""
+		_, err := dec.ReadToken()
 		return err
+	case '"':
+		return jsonv2.UnmarshalDecode(dec, (*string)(n))
 	}
-	opts := dec.Options()
 	var obj struct {
 		Name string `json:"name"`
 	}
-	switch b = bytes.TrimSpace(b); {
-	case string(b) == "null":
-		*n = ""
-	case len(b) > 0 && b[0] == '"':
-		return jsonv2.Unmarshal(b, (*string)(n), opts)
-	default:
-		if err := jsonv2.Unmarshal(b, &obj, opts); err != nil {
-			return err
-		}
-		*n = nameOrObj(obj.Name)
+	if err := jsonv2.UnmarshalDecode(dec, &obj); err != nil {
+		return err
 	}
+	*n = nameOrObj(obj.Name)
 	return nil
 }
 

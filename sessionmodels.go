@@ -56,38 +56,39 @@ type Ref struct {
 // UnmarshalJSONFrom accepts an id string, an object with "_id" (or "id") and
 // "name", or null.
 func (r *Ref) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	switch dec.PeekKind() {
+	case 'n':
+		*r = Ref{}
+		_, err := dec.ReadToken()
+		return err
+	case '"':
+		var id string
+		if err := jsonv2.UnmarshalDecode(dec, &id); err != nil {
+			return err
+		}
+		*r = Ref{ID: id}
+		return nil
+	}
 	b, err := dec.ReadValue()
 	if err != nil {
 		return err
 	}
-	opts := dec.Options()
-	b = bytes.TrimSpace(b)
-	switch {
-	case string(b) == "null":
-		*r = Ref{}
-	case len(b) > 0 && b[0] == '"':
-		var id string
-		if err := jsonv2.Unmarshal(b, &id, opts); err != nil {
-			return err
-		}
-		*r = Ref{ID: id}
-	case len(b) > 0 && b[0] == '{':
-		var obj struct {
-			ID    string `json:"_id"`
-			AltID string `json:"id"`
-			Name  string `json:"name"`
-		}
-		if err := jsonv2.Unmarshal(b, &obj, opts); err != nil {
-			return err
-		}
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, b); err != nil {
-			return err
-		}
-		*r = Ref{ID: cmp.Or(obj.ID, obj.AltID), Name: obj.Name, Object: compact.Bytes()}
-	default:
+	if b.Kind() != '{' {
 		return fmt.Errorf("dmchamp: reference is neither an id string nor an object: %.40s", b)
 	}
+	var obj struct {
+		ID    string `json:"_id"`
+		AltID string `json:"id"`
+		Name  string `json:"name"`
+	}
+	if err := jsonv2.Unmarshal(b, &obj, dec.Options()); err != nil {
+		return err
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, b); err != nil {
+		return err
+	}
+	*r = Ref{ID: cmp.Or(obj.ID, obj.AltID), Name: obj.Name, Object: compact.Bytes()}
 	return nil
 }
 
