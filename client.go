@@ -67,8 +67,8 @@ type Client struct {
 type credentials struct {
 	queryName  string // "apiKey" or "userId"; "" when none is set
 	queryValue string
-	query      string   // queryName=queryValue, escaped once
-	bearer     []string // "Bearer <token>" as a header value; nil when no token is set
+	query      string // queryName=queryValue, escaped once
+	bearer     string // "Bearer <token>"; "" when no token is set
 }
 
 // config collects the options before NewClient builds the Client.
@@ -202,7 +202,7 @@ func newClient(cfg *config) *Client {
 		c.creds.query = c.creds.queryName + "=" + url.QueryEscape(c.creds.queryValue)
 	}
 	if cfg.sessionsToken != "" {
-		c.creds.bearer = []string{"Bearer " + cfg.sessionsToken}
+		c.creds.bearer = "Bearer " + cfg.sessionsToken
 	}
 	c.redact = newRedactor(c.creds.queryValue, cfg.sessionsToken)
 

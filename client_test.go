@@ -318,7 +318,7 @@ func TestNewClientFromEnv(t *testing.T) {
 	assert.Equal(t, testAPIKey, c.creds.queryValue)
 	assert.Equal(t, "https://env.dmchamp.test/v1", c.dmchamp.url.String())
 	assert.Equal(t, "https://env-coach.test/api", c.sessions.url.String())
-	assert.Equal(t, []string{"Bearer " + testToken}, c.creds.bearer)
+	assert.Equal(t, "Bearer "+testToken, c.creds.bearer)
 
 	// Explicit options win, a credential option over both variables.
 	c, err = NewClientFromEnv(WithUserID("explicit-user"), WithBaseURL("https://explicit.test/v1"))

@@ -494,6 +494,24 @@ func TestSessionsWithoutToken(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestTokenSurvivesATransportEditingHeaders: a transport beneath the
+// client that edits a request's Authorization value in place (a recorder
+// scrubbing it, say) does not change what the next request sends.
+func TestTokenSurvivesATransportEditingHeaders(t *testing.T) {
+	c, mt := setup(t)
+	var seen []string
+	mt.RegisterResponder(http.MethodGet, testSessionsURL+"/sessions/"+sessionID, func(req *http.Request) (*http.Response, error) {
+		seen = append(seen, req.Header.Get("Authorization"))
+		req.Header["Authorization"][0] = "REDACTED"
+		return reply(t, 200, "sessions/get.json")(req)
+	})
+	for range 2 {
+		_, err := c.Sessions.Get(t.Context(), sessionID)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"Bearer " + testToken, "Bearer " + testToken}, seen)
+}
+
 func TestRefJSON(t *testing.T) {
 	var r Ref
 	require.NoError(t, json.Unmarshal([]byte(`"abc"`), &r))

@@ -116,7 +116,7 @@ func (cl *call) authorize(r *http.Request, owned bool) *http.Request {
 		}
 		r.URL.RawQuery = joinQuery(r.URL.RawQuery, q)
 	case authBearer:
-		if c.creds.bearer == nil || c.sessions.url == nil || !sameOrigin(r.URL, c.sessions.url) {
+		if c.creds.bearer == "" || c.sessions.url == nil || !sameOrigin(r.URL, c.sessions.url) {
 			return r
 		}
 		if !owned {
@@ -124,7 +124,8 @@ func (cl *call) authorize(r *http.Request, owned bool) *http.Request {
 		} else {
 			r.Header = r.Header.Clone()
 		}
-		r.Header["Authorization"] = c.creds.bearer
+		// A slice of this request's own: a transport beneath may edit it.
+		r.Header["Authorization"] = []string{c.creds.bearer}
 	}
 	return r
 }
