@@ -43,6 +43,10 @@ const (
 // credentialParams are the query parameters that carry a credential.
 var credentialParams = []string{"apiKey", "userId", "secret"}
 
+// credentialHeaders are the headers that carry a credential, in either
+// direction.
+var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
+
 // A CassetteOption configures Cassette and Server.Record.
 type CassetteOption func(*cassetteConfig)
 
@@ -273,13 +277,16 @@ func sameBody(a, b []byte) bool {
 }
 
 // scrubber replaces credentials in interactions.
-type scrubber struct{ forms []string }
+type scrubber struct {
+	secrets []string
+	forms   []string
+}
 
 // newScrubber scrubs each non-empty secret in every form it may take: raw,
 // query- and path-escaped, JSON-escaped (with or without HTML escapes and
 // escaped slashes).
 func newScrubber(secrets []string) *scrubber {
-	sc := &scrubber{}
+	sc := &scrubber{secrets: secrets}
 	for _, s := range secrets {
 		if s == "" {
 			continue
@@ -300,6 +307,14 @@ func newScrubber(secrets []string) *scrubber {
 	return sc
 }
 
+// with returns a scrubber of sc's secrets and more.
+func (sc *scrubber) with(more []string) *scrubber {
+	if len(more) == 0 {
+		return sc
+	}
+	return newScrubber(append(slices.Clip(sc.secrets), more...))
+}
+
 func (sc *scrubber) text(s string) string {
 	for _, f := range sc.forms {
 		s = strings.ReplaceAll(s, f, Redacted)
@@ -307,16 +322,20 @@ func (sc *scrubber) text(s string) string {
 	return s
 }
 
-func (sc *scrubber) header(h http.Header) {
+// header scrubs a copy of h, which may be the live request's or
+// response's, and returns it.
+func (sc *scrubber) header(h http.Header) http.Header {
+	h = h.Clone()
 	for k, vs := range h {
 		for i := range vs {
-			if http.CanonicalHeaderKey(k) == "Authorization" || http.CanonicalHeaderKey(k) == "Cookie" {
+			if slices.Contains(credentialHeaders, http.CanonicalHeaderKey(k)) {
 				vs[i] = Redacted
 			} else {
 				vs[i] = sc.text(vs[i])
 			}
 		}
 	}
+	return h
 }
 
 func (sc *scrubber) values(v url.Values) {
@@ -343,15 +362,25 @@ func (sc *scrubber) url(raw string) string {
 }
 
 func (sc *scrubber) interaction(i *Interaction) {
+	// A credential of the call's own (an OTP secret) is scrubbed wherever
+	// the answer echoes it.
+	if u, err := url.Parse(i.Request.URL); err == nil {
+		var own []string
+		for _, k := range credentialParams {
+			own = append(own, u.Query()[k]...)
+			own = append(own, i.Request.Form[k]...)
+		}
+		sc = sc.with(own)
+	}
 	i.Request.URL = sc.url(i.Request.URL)
 	i.Request.RequestURI = sc.url(i.Request.RequestURI)
 	i.Request.Host = sc.text(i.Request.Host)
 	sc.values(i.Request.Form)
-	sc.header(i.Request.Headers)
-	sc.header(i.Request.Trailer)
+	i.Request.Headers = sc.header(i.Request.Headers)
+	i.Request.Trailer = sc.header(i.Request.Trailer)
 	i.Request.Body = sc.text(i.Request.Body)
-	sc.header(i.Response.Headers)
-	sc.header(i.Response.Trailer)
+	i.Response.Headers = sc.header(i.Response.Headers)
+	i.Response.Trailer = sc.header(i.Response.Trailer)
 	i.Response.Body = sc.text(i.Response.Body)
 	// A replaced secret changes a body's length.
 	if i.Response.ContentLength >= 0 {

@@ -29,15 +29,21 @@ func TestScrubberEveryForm(t *testing.T) {
 	i := &Interaction{}
 	i.Request.URL = "https://api.dmchamp.com/v1/otp/generate?secret=ABCDEF&note=" + url.QueryEscape(secret)
 	i.Request.Form = url.Values{"apiKey": {"other"}, "q": {secret}}
-	i.Request.Headers = http.Header{"Authorization": {"Bearer t"}, "X-Echo": {secret}}
-	i.Response.Headers = http.Header{"Content-Length": {"99"}}
+	bearer := []string{"Bearer t"}
+	live := http.Header{"Authorization": bearer, "X-Echo": {secret}, "Proxy-Authorization": {"Basic cDpx"}}
+	i.Request.Headers = live
+	i.Response.Headers = http.Header{"Content-Length": {"99"}, "Set-Cookie": {"sid=s3cr3t; HttpOnly"}}
 	i.Response.ContentLength = 99
-	i.Response.Body = `{"key":"` + secret + `"}`
+	i.Response.Body = `{"key":"` + secret + `","echo":"ABCDEF"}`
 	sc.interaction(i)
 	assert.Equal(t, "https://api.dmchamp.com/v1/otp/generate?note=REDACTED&secret=REDACTED", i.Request.URL)
 	assert.Equal(t, url.Values{"apiKey": {Redacted}, "q": {Redacted}}, i.Request.Form)
-	assert.Equal(t, http.Header{"Authorization": {Redacted}, "X-Echo": {Redacted}}, i.Request.Headers)
-	assert.Equal(t, `{"key":"REDACTED"}`, i.Response.Body)
+	assert.Equal(t, http.Header{"Authorization": {Redacted}, "X-Echo": {Redacted}, "Proxy-Authorization": {Redacted}}, i.Request.Headers)
+	assert.Equal(t, []string{Redacted}, i.Response.Headers["Set-Cookie"])
+	assert.Equal(t, `{"key":"REDACTED","echo":"REDACTED"}`, i.Response.Body, "the call's own secret is scrubbed where the answer echoes it")
 	assert.Equal(t, int64(len(i.Response.Body)), i.Response.ContentLength)
-	assert.Equal(t, "18", i.Response.Headers.Get("Content-Length"))
+	assert.Equal(t, "36", i.Response.Headers.Get("Content-Length"))
+	// The live request, which the client may send again, is left alone.
+	assert.Equal(t, []string{"Bearer t"}, bearer)
+	assert.Equal(t, []string{secret}, live["X-Echo"])
 }

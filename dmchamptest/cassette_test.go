@@ -32,6 +32,12 @@ func session(t *testing.T, c *dmchamp.Client) (recent *dmchamp.RecentChatSession
 	require.NoError(t, err)
 	sessions, err = c.Sessions.List(ctx, nil)
 	require.NoError(t, err)
+	// A second Session API call: recording must leave the client's token
+	// as it was.
+	require.NotEmpty(t, sessions.Sessions)
+	got, err := c.Sessions.Get(ctx, sessions.Sessions[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, sessions.Sessions[0].ID, got.ID)
 	return recent, created, sessions
 }
 

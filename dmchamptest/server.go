@@ -229,15 +229,15 @@ func (s *Server) ResetRequests() {
 
 func (s *Server) record(r *http.Request, body []byte) {
 	q := r.URL.Query()
-	for _, k := range []string{"apiKey", "userId", "secret"} {
+	for _, k := range credentialParams {
 		if q.Has(k) {
-			q.Set(k, "REDACTED")
+			q.Set(k, Redacted)
 		}
 	}
 	h := r.Header.Clone()
-	for _, k := range []string{"Authorization", "Cookie"} {
+	for _, k := range credentialHeaders {
 		if h.Get(k) != "" {
-			h.Set(k, "REDACTED")
+			h.Set(k, Redacted)
 		}
 	}
 	req := Request{Method: r.Method, Path: r.URL.Path, Query: q, Header: h, Body: body}
