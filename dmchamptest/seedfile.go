@@ -1,11 +1,10 @@
 package dmchamptest
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dmchamp-go/dmchamp"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // Seed is data for LoadSeed, in JSON: each value in its API's own shape,
@@ -42,13 +41,12 @@ type SeedContact struct {
 }
 
 // LoadSeed adds the data of a Seed, given as JSON, to the server, as the
-// Add methods do. A member the Seed does not have is an error, so that a
-// misspelt key is not silently ignored.
+// Add methods do. A member that the Seed, or the value it is in, does not
+// have is an error, at any depth, so that a misspelt key is not silently
+// ignored; so are a repeated key and anything after the JSON value.
 func (s *Server) LoadSeed(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var seed Seed
-	if err := dec.Decode(&seed); err != nil {
+	if err := jsonv2.Unmarshal(data, &seed, jsonv2.RejectUnknownMembers(true)); err != nil {
 		return fmt.Errorf("dmchamptest: seed: %w", err)
 	}
 	for i, c := range seed.Contacts {

@@ -462,8 +462,13 @@ func TestLoadSeed(t *testing.T) {
 	assert.Equal(t, []string{"vip"}, []string{tags[0].Name})
 
 	for body, want := range map[string]string{
-		`{"contact": []}`: `unknown field "contact"`,
-		`{"contacts": [{"contact": {"firstName": "x"}}]}`: "contact 0 has no phoneNumber",
+		`{"contact": []}`: `unknown object member name "contact"`,
+		`{"contacts": [{"contact": {"phoneNumber": "+34612345678", "frstName": "Maria"}}]}`: `unknown object member name "frstName"`,
+		`{"tags": [{"nme": "vip"}]}`: `unknown object member name "nme"`,
+		`{"contacts": [{"contact": {"phoneNumber": "+1"}, "chatSessions": [{"mesages": []}]}]}`: `unknown object member name "mesages"`,
+		`{"lists": ["a"]} {"lists": ["b"]}`:                                                     "after top-level value",
+		`{"lists": ["a"], "lists": ["b"]}`:                                                      "duplicate object member name",
+		`{"contacts": [{"contact": {"firstName": "x"}}]}`:                                       "contact 0 has no phoneNumber",
 		`not json`: "invalid character",
 	} {
 		err := newServer(t).LoadSeed([]byte(body))
