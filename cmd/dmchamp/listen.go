@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,8 +29,10 @@ const envWebhookSecret = "DMCHAMP_WEBHOOK_SECRET"
 // Paths listen serves: webhook events on every path but channelPath.
 const channelPath = "/channel"
 
-// forwardTimeout bounds each POST to --forward.
-const forwardTimeout = 10 * time.Second
+// forwardTimeout bounds each POST to --forward, below the handlers' own
+// limit (webhook.DefaultTimeout), so that a forward that hangs is answered
+// as a failed forward (500).
+const forwardTimeout = webhook.DefaultTimeout - 2*time.Second
 
 // listen defines "dmchamp listen".
 func listen(fs *flag.FlagSet) action {
@@ -45,9 +48,16 @@ func listen(fs *flag.FlagSet) action {
 		if *port < 0 || *port > 65535 {
 			return usagef("--port must be between 0 and 65535")
 		}
+		if *verify != "hmac" && *verify != "shared" {
+			return usagef("--verify must be hmac or shared")
+		}
 		if *forward != "" {
-			if u, err := url.Parse(*forward); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			u, err := url.Parse(*forward)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 				return usagef("--forward must be an http or https URL")
+			}
+			if *verify == "shared" && u.Scheme == "http" && !loopback(u.Hostname()) {
+				return usagef("--forward: with --verify shared the forwarded signature is the secret itself: use https, or a loopback address")
 			}
 		}
 		key, err := x.webhookSecret(*secret)
@@ -64,10 +74,8 @@ func listen(fs *flag.FlagSet) action {
 			v = webhook.Unverified()
 		case *verify == "hmac":
 			v = webhook.HMACSHA256(key)
-		case *verify == "shared":
-			v = webhook.SharedSecret(string(key))
 		default:
-			return usagef("--verify must be hmac or shared")
+			v = webhook.SharedSecret(string(key))
 		}
 		if x.g.demo && *verify != "hmac" {
 			return usagef("--demo signs with HMAC: leave --verify out")
@@ -108,6 +116,15 @@ func forwardClient() *http.Client {
 		Timeout:       forwardTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// loopback reports whether host is localhost or a loopback address.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // webhookSecret returns the secret of --secret (read from stdin for "-"),
@@ -226,7 +243,7 @@ func (l *listener) forwardBody(ctx context.Context, body []byte) (string, error)
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return "", fmt.Errorf("%s answered %s", l.forward, resp.Status)
+		return "", fmt.Errorf("answered %s", resp.Status) // the URL may hold a token of its own
 	}
 	return resp.Status, nil
 }

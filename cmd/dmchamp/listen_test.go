@@ -67,6 +67,8 @@ func TestListenUsageErrors(t *testing.T) {
 		{[]string{"listen", "--port", "70000"}, "", "--port must be between 0 and 65535"},
 		{[]string{"listen", "--forward", "ftp://example.com/x"}, "", "--forward must be an http or https URL"},
 		{[]string{"listen", "--secret", badSecret, "--verify", "md5"}, "", "--verify must be hmac or shared"},
+		{[]string{"listen", "--verify", "md5"}, "", "--verify must be hmac or shared"},
+		{[]string{"listen", "--secret", badSecret, "--verify", "shared", "--forward", "http://example.com/hook"}, "", "use https, or a loopback address"},
 		{[]string{"listen", "--secret", "-"}, "", "--secret -: standard input is empty"},
 		{[]string{"listen", "--demo", "--verify", "shared"}, "", "--demo signs with HMAC"},
 		{[]string{"listen", "extra"}, "", "this command takes flags only"},
@@ -190,7 +192,7 @@ func TestListenForwards(t *testing.T) {
 		t.Errorf("failed forward: status %d, want 500", code)
 	}
 	<-forwarded
-	if !strings.Contains(stderr.String(), "answered 502 Bad Gateway") {
+	if !strings.Contains(stderr.String(), "answered 502 Bad Gateway") || strings.Contains(stderr.String(), target.URL) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
@@ -218,5 +220,16 @@ func TestListenForwardsToTheGivenURLOnly(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "answered 307 Temporary Redirect") {
 		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "127.0.0.1": true, "127.8.9.1": true, "::1": true,
+		"example.com": false, "10.0.0.1": false, "0.0.0.0": false, "": false, "localhost.evil.test": false,
+	} {
+		if got := loopback(host); got != want {
+			t.Errorf("loopback(%q) = %v, want %v", host, got, want)
+		}
 	}
 }
