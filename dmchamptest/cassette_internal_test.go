@@ -47,3 +47,20 @@ func TestScrubberEveryForm(t *testing.T) {
 	assert.Equal(t, []string{"Bearer t"}, bearer)
 	assert.Equal(t, []string{secret}, live["X-Echo"])
 }
+
+func TestSameBody(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{`{"a":1,"b":"é"}`, `{ "b": "\u00e9", "a": 1 }`, true},
+		{`{"id":12345678901234567891}`, `{"id":12345678901234567890}`, false}, // equal as float64
+		{`{"n":1.0}`, `{"n":1}`, false},
+		{`{"a":[1,2]}`, `{"a":[2,1]}`, false},
+		{`not json`, `not json`, true},
+		{`not json`, `not  json`, false},
+		{``, ``, true},
+	} {
+		assert.Equal(t, tc.want, sameBody([]byte(tc.a), []byte(tc.b)), "%s vs %s", tc.a, tc.b)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -71,14 +72,14 @@ func bashCompletion(w io.Writer, zsh bool) error {
 	b.WriteString("\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n")
 	fmt.Fprintf(&b, "\t\twords=%q\n", strings.Join(first, " "))
 	b.WriteString("\telse\n\t\tcase \"${COMP_WORDS[1]}\" in\n")
-	groups := sortedKeys(second)
+	groups := slices.Sorted(maps.Keys(second))
 	for _, g := range groups {
 		fmt.Fprintf(&b, "\t\t%s)\n\t\t\tif [ \"$COMP_CWORD\" -eq 2 ]; then words=%q; else cmd=\"%s ${COMP_WORDS[2]}\"; fi ;;\n",
 			g, strings.Join(second[g], " "), g)
 	}
 	b.WriteString("\t\tcompletion) [ \"$COMP_CWORD\" -eq 2 ] && words=\"bash zsh fish\" ;;\n")
 	b.WriteString("\t\tesac\n\t\tif [[ \"$cur\" == -* ]]; then\n\t\t\tcase \"$cmd\" in\n")
-	for _, name := range sortedKeys(flags) {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
 		fmt.Fprintf(&b, "\t\t\t%q) words=%q ;;\n", name, strings.Join(flags[name], " "))
 	}
 	b.WriteString("\t\t\tesac\n\t\tfi\n\tfi\n")
@@ -95,12 +96,12 @@ func fishCompletion(w io.Writer) error {
 	b.WriteString("# dmchamp completion for fish: dmchamp completion fish > ~/.config/fish/completions/dmchamp.fish\n")
 	b.WriteString("complete -c dmchamp -f\n")
 	fmt.Fprintf(&b, "complete -c dmchamp -n __fish_use_subcommand -a %q\n", strings.Join(first, " "))
-	for _, g := range sortedKeys(second) {
+	for _, g := range slices.Sorted(maps.Keys(second)) {
 		fmt.Fprintf(&b, "complete -c dmchamp -n '__fish_seen_subcommand_from %s; and not __fish_seen_subcommand_from %s' -a %q\n",
 			g, strings.Join(second[g], " "), strings.Join(second[g], " "))
 	}
 	b.WriteString("complete -c dmchamp -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n")
-	for _, name := range sortedKeys(flags) {
+	for _, name := range slices.Sorted(maps.Keys(flags)) {
 		w := strings.Fields(name)
 		cond := "__fish_seen_subcommand_from " + w[0]
 		if len(w) > 1 {
@@ -112,13 +113,4 @@ func fishCompletion(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func sortedKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
