@@ -34,8 +34,7 @@ type Fault struct {
 
 type fault struct {
 	method, path string
-	left         int // 0: every request
-	times, used  int // as injected; how many requests it answered
+	times, used  int // requests it is for (0: every request); requests it answered
 	Fault
 }
 
@@ -48,7 +47,7 @@ type fault struct {
 func (s *Server) Inject(method, path string, times int, f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f2 := &fault{method: method, path: path, left: times, times: times, Fault: f}
+	f2 := &fault{method: method, path: path, times: times, Fault: f}
 	s.faults = append(s.faults, f2)
 	s.injected = append(s.injected, f2)
 }
@@ -91,11 +90,8 @@ func (s *Server) takeFault(r *http.Request) *fault {
 			continue
 		}
 		f.used++
-		if f.left > 0 {
-			f.left--
-			if f.left == 0 {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			}
+		if f.used == f.times {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
 		}
 		return f
 	}

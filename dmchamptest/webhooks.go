@@ -245,6 +245,12 @@ func (o *outbox) close() {
 // enqueue queues d without blocking: the caller holds Server.mu.
 func (o *outbox) enqueue(d delivery) {
 	select {
+	case <-o.stop:
+		o.fail(fmt.Errorf("dmchamptest: POST %s dropped: the server is closed", d.url))
+		return
+	default:
+	}
+	select {
 	case o.queue <- d:
 	default:
 		o.fail(fmt.Errorf("dmchamptest: POST %s dropped: %d deliveries already waiting", d.url, deliveryQueue))

@@ -263,11 +263,21 @@ func TestCloseCutsOffAStalledReceiver(t *testing.T) {
 	require.NoError(t, srv.FlushWebhooks(ctx), "a closed server has nothing left to flush")
 }
 
+func TestSendWebhooksAfterCloseReportsTheDrop(t *testing.T) {
+	srv := newServer(t)
+	srv.Close()
+	srv.SendWebhooks("http://127.0.0.1:9/hook", nil)
+	srv.AddContact(dmchamp.Contact{PhoneNumber: "+14155550123"})
+	failures := srv.WebhookFailures()
+	require.Len(t, failures, 1)
+	assert.EqualError(t, failures[0], "dmchamptest: POST http://127.0.0.1:9/hook dropped: the server is closed")
+}
+
 func TestWebhookBodyShape(t *testing.T) {
 	bodies := make(chan []byte, 1)
 	url := listen(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var buf json.RawMessage
-		require.NoError(t, json.NewDecoder(r.Body).Decode(&buf))
+		assert.NoError(t, json.NewDecoder(r.Body).Decode(&buf)) // not require: this is the handler's goroutine
 		assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
 		assert.Equal(t, webhook.Sign([]byte("s3"), buf), r.Header.Get(webhook.SignatureHeader))
 		bodies <- buf
