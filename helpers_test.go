@@ -218,17 +218,21 @@ func noResult[T any](got T, err error) error {
 	return err
 }
 
-// apiErrorFor builds the *APIError a call of the named method gets for an
-// answer of status and body, as the request path does: call.send for an
-// error status, call.answerError for a 2xx reporting a failure.
+// apiErrorFor returns the *APIError a call of the named method (its row in
+// typedMethods) gets when every answer is status and body: the error path
+// of the client itself, over a mock transport.
 func apiErrorFor(t *testing.T, method string, status int, body []byte) *APIError {
 	t.Helper()
-	cl := &call{ep: firstEndpoint(t, method), status: status, attempts: 1, red: newRedactor(testSecrets...)}
-	if is2xx(status) {
-		eb := failureIn(body)
-		require.NotNil(t, eb, "the body reports no failure")
-		return cl.apiError(body, eb)
+	for _, m := range typedMethods {
+		if m.name != method {
+			continue
+		}
+		c, mt := setup(t)
+		mt.RegisterNoResponder(jsonReply(status, string(body)))
+		var ae *APIError
+		require.ErrorAs(t, m.call(t.Context(), c), &ae)
+		return ae
 	}
-	cl.errBody = body
-	return cl.apiError(cl.errBody, cl.errorBody())
+	t.Fatalf("no method %s in typedMethods", method)
+	return nil
 }

@@ -355,14 +355,8 @@ var invalidCalls = []struct {
 	field  string
 	call   func(ctx context.Context, c *Client) error
 }{
-	{"Contacts.Get", "nil options", "PhoneNumber", func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Get(ctx, nil)
-		return err
-	}},
-	{"Contacts.Get", "neither phone nor email", "PhoneNumber", func(ctx context.Context, c *Client) error {
-		_, err := c.Contacts.Get(ctx, &GetContactOptions{})
-		return err
-	}},
+	{"Contacts.Get", "nil options", "PhoneNumber", contactsGet(nil)},
+	{"Contacts.Get", "neither phone nor email", "PhoneNumber", contactsGet(&GetContactOptions{})},
 	{"Contacts.Get", "both", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: ctPhone, Email: ctEmail})},
 	{"Contacts.Get", "phone with letters", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+34612ABC678"})},
 	{"Contacts.Get", "phone with spaces", "PhoneNumber", contactsGet(&GetContactOptions{PhoneNumber: "+34 612 345 678"})},

@@ -370,7 +370,8 @@ func TestErrorBodiesOfFixtures(t *testing.T) {
 		{"Sessions.Get", 500, f("sessions/error_500_not_found.json"), []error{ErrNotFound, ErrServer}, 0, "Session not found", ""},
 		// An id that cannot exist is not found.
 		{"Sessions.Get", 500, f("sessions/error_500_cast.json"), []error{ErrNotFound, ErrServer}, 0,
-			`Cast to ObjectId failed for value "not-an-id" (type string) at path "_id" for model "Session"`, ""},
+			`Cast to ObjectId failed for value "not-an-id" (type string) at path "_id" for model "Session"`,
+			`{"stringValue":"\"not-an-id\"","valueType":"string","kind":"ObjectId","value":"not-an-id","path":"_id","reason":{},"name":"CastError","message":"Cast to ObjectId failed for value \"not-an-id\" (type string) at path \"_id\" for model \"Session\""}`},
 		{"Sessions.Get", 404, f("errors/express_404.html"), []error{ErrNotFound}, 0, "", ""},
 		{"Sessions.End", 404, f("sessions/error_404.json"), []error{ErrNotFound}, 0, "Active session not found", ""},
 	}
@@ -382,6 +383,8 @@ func TestErrorBodiesOfFixtures(t *testing.T) {
 			assert.Equal(t, tc.message, e.Message)
 			if tc.details != "" {
 				assert.JSONEq(t, tc.details, string(e.Details))
+			} else {
+				assert.Nil(t, e.Details)
 			}
 			assert.Equal(t, tc.body, string(e.Body))
 			assert.Nil(t, e.Err)
