@@ -41,10 +41,17 @@ func demoCalls(t *testing.T, c *dmchamp.Client) (*dmchamp.RecentChatSessions, *d
 func TestDemoCassette(t *testing.T) {
 	if *updateCassettes {
 		now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
-		srv := dmchamptest.NewServer(dmchamptest.WithDemoData(), dmchamptest.WithClock(func() time.Time { return now }))
+		// A fixed port, date and duration, so that recording again changes
+		// the file only where the answers change.
+		srv, err := dmchamptest.Listen("127.0.0.1:38171", dmchamptest.WithDemoData(), dmchamptest.WithClock(func() time.Time { return now }))
+		require.NoError(t, err)
 		t.Cleanup(srv.Close)
+		steady := dmchamptest.WithScrub(func(i *dmchamptest.Interaction) {
+			i.Response.Headers.Set("Date", now.Format(http.TimeFormat))
+			i.Response.Duration = 0
+		})
 		t.Run("record", func(t *testing.T) {
-			c, err := dmchamp.NewClient(srv.Record(t, "demo", dmchamptest.WithCassetteDir(cassetteDir))...)
+			c, err := dmchamp.NewClient(srv.Record(t, "demo", dmchamptest.WithCassetteDir(cassetteDir), steady)...)
 			require.NoError(t, err)
 			demoCalls(t, c)
 		})
