@@ -364,14 +364,16 @@ func (sc *scrubber) url(raw string) string {
 func (sc *scrubber) interaction(i *Interaction) {
 	// A credential of the call's own (an OTP secret) is scrubbed wherever
 	// the answer echoes it.
+	var query url.Values
 	if u, err := url.Parse(i.Request.URL); err == nil {
-		var own []string
-		for _, k := range credentialParams {
-			own = append(own, u.Query()[k]...)
-			own = append(own, i.Request.Form[k]...)
-		}
-		sc = sc.with(own)
+		query = u.Query()
 	}
+	var own []string
+	for _, k := range credentialParams {
+		own = append(own, query[k]...)
+		own = append(own, i.Request.Form[k]...)
+	}
+	sc = sc.with(own)
 	i.Request.URL = sc.url(i.Request.URL)
 	i.Request.RequestURI = sc.url(i.Request.RequestURI)
 	i.Request.Host = sc.text(i.Request.Host)
