@@ -454,17 +454,6 @@ func TestParseUsageRowFormats(t *testing.T) {
 	}
 }
 
-func TestAgencyUsageExportRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: usageURL, query: withKey(nil)},
-		jsonReply(503, `{"success":false,"message":"Service Unavailable"}`).
-			Then(csvReply(string(fixture(t, "agency/usage_2026_10.csv")))))
-	rows, errs := collectUsage(t, c.Agency.UsageExport(t.Context(), nil))
-	require.Empty(t, errs)
-	assert.Len(t, rows, 30)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
 func TestAgencyUsageExportFailure(t *testing.T) {
 	// A failure is yielded once, without rows; a JSON body where CSV is
 	// expected is not read as rows.

@@ -380,21 +380,6 @@ func TestChatExportsRecentTextCloseWithoutReading(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentTextRetried(t *testing.T) {
-	text := string(fixture(t, "chatexports/recent.txt"))
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ceURL, query: withKey(url.Values{"hours": {"24"}, "format": {"txt"}})},
-		reply(t, 503, "chatexports/error_500.json").Then(ceTextReply(text)))
-
-	rc, err := c.ChatExports.RecentText(t.Context(), &ChatExportOptions{Hours: 24})
-	require.NoError(t, err)
-	defer rc.Close()
-	got, err := io.ReadAll(rc)
-	require.NoError(t, err)
-	assert.Equal(t, text, string(got))
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
 func TestChatExportsRecentTextFailure(t *testing.T) {
 	// The error comes from RecentText, not from a later Read.
 	cases := []struct {

@@ -308,17 +308,6 @@ func TestContactsGetInvalidResponse(t *testing.T) {
 	}
 }
 
-func TestContactsGetServerErrorIsRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodGet, url: ctContactsURL, query: withKey(url.Values{"email": {ctEmail}})},
-		reply(t, 500, "contacts/create_error_500.json").Then(reply(t, 200, "contacts/get_id.json")))
-
-	got, err := c.Contacts.Get(t.Context(), &GetContactOptions{Email: ctEmail})
-	require.NoError(t, err)
-	assert.Equal(t, ctContactID, got.ContactID)
-	assert.Equal(t, 2, mt.GetTotalCallCount(), "GET is retried after a 500")
-}
-
 // ---- Create ----
 
 func TestContactsCreate(t *testing.T) {
@@ -446,17 +435,6 @@ func TestContactsUpdateUnconfirmedIsInvalidResponse(t *testing.T) {
 	msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{LastName: Ptr("")})
 	assert.ErrorIs(t, err, ErrInvalidResponse)
 	assert.Empty(t, msg)
-}
-
-func TestContactsUpdateIsRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodPut, url: ctContactsURL + "/" + ctContactID, query: withKey(nil), body: `{"firstName":"Maria"}`},
-		jsonReply(503, `{"success":false,"error":"Service Unavailable"}`).Then(reply(t, 200, "contacts/update.json")))
-
-	msg, err := c.Contacts.Update(t.Context(), ctContactID, &UpdateContactRequest{FirstName: Ptr("Maria")})
-	require.NoError(t, err)
-	assert.Equal(t, "Contact updated successfully", msg)
-	assert.Equal(t, 2, mt.GetTotalCallCount(), "PUT is idempotent and retried")
 }
 
 // ---- AddToList ----

@@ -2,14 +2,19 @@ package dmchamp
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"path"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -196,6 +201,164 @@ func TestServerErrorRetriedOnlyWhenIdempotent(t *testing.T) {
 	}
 }
 
+// okAnswers holds, for every row of typedMethods, the recorded answers of a
+// successful call, one per request it sends.
+var okAnswers = map[string][]string{
+	"Contacts.Get":                   {"contacts/get_contact.json"},
+	"Contacts.Create":                {"contacts/create.json"},
+	"Contacts.Update":                {"contacts/update.json"},
+	"Contacts.AddToList":             {"contacts/add_to_list.json"},
+	"Contacts.Ensure":                {"contacts/get_contact.json"},
+	"Contacts.Tags":                  {"contacts/tags.json"},
+	"Tags.List":                      {"tags/list.json"},
+	"Tags.Assign":                    {"tags/assign.json"},
+	"ChatSessions.Recent":            {"chatsessions/recent.json"},
+	"ChatSessions.ForContact":        {"chatsessions/contact.json"},
+	"ChatExports.Recent":             {"chatexports/recent_top_exports.json"},
+	"ChatExports.RecentText":         {"chatexports/recent.txt"},
+	"Summaries.Generate":             {"summaries/generate.json"},
+	"WhatsAppTemplates.List":         {"whatsapp/templates_list.json"},
+	"WhatsAppTemplates.Send":         {"whatsapp/templates_send.json"},
+	"WhatsAppWeb.Send":               {"whatsapp/web_send.json"},
+	"Messages.IncomingCustomChannel": {"messages/incoming.json"},
+	"SubAccounts.Get":                {"subaccounts/get.json"},
+	"SubAccounts.Create":             {"subaccounts/create.json"},
+	"SubAccounts.Delete":             {"subaccounts/delete.json"},
+	"SubAccounts.AddCredits":         {"subaccounts/credits.json"},
+	"Agency.UsageExport":             {"agency/usage_2026_10.csv"},
+	"OTP.Generate":                   {"otp/generate.json"},
+	"Sessions.Create":                {"sessions/create.json"},
+	"Sessions.Get":                   {"sessions/get.json"},
+	"Sessions.Update":                {"sessions/update.json"},
+	"Sessions.End":                   {"sessions/end.json"},
+	"Sessions.AddMessage":            {"sessions/add_message.json"},
+	"Sessions.Chat":                  {"sessions/chat.json"},
+	"Sessions.Ask":                   {"sessions/add_message.json", "sessions/chat.json"},
+	"Sessions.List":                  {"sessions/list_page1.json"},
+	"Sessions.All":                   {"sessions/list_page2.json"},
+}
+
+// okReply answers 200 with a recorded answer, as CSV, text or JSON.
+func okReply(t *testing.T, name string) httpmock.Responder {
+	ct := "application/json; charset=utf-8"
+	switch path.Ext(name) {
+	case ".csv":
+		ct = "text/csv; charset=utf-8"
+	case ".txt":
+		ct = "text/plain; charset=utf-8"
+	}
+	return httpmock.NewBytesResponder(200, fixture(t, name)).HeaderSet(http.Header{"Content-Type": {ct}})
+}
+
+// sentRequest is what a test sees of one request: all of it that a retry
+// must send again unchanged.
+type sentRequest struct {
+	method, url, auth, body string
+}
+
+// recordCalls runs call against recorded answers, the first request
+// answered by first when it is not nil, and returns every request sent.
+func recordCalls(t *testing.T, call func(context.Context, *Client, ...CallOption) error, first httpmock.Responder, answers []string) ([]sentRequest, error) {
+	t.Helper()
+	c, mt := setup(t)
+	next := okReply(t, answers[0])
+	if first != nil {
+		next = first.Then(next)
+	}
+	for _, a := range answers[1:] {
+		next = next.Then(okReply(t, a))
+	}
+	var sent []sentRequest
+	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+		var body []byte
+		if req.Body != nil {
+			body, _ = io.ReadAll(req.Body)
+		}
+		sent = append(sent, sentRequest{req.Method, req.URL.String(), req.Header.Get("Authorization"), string(body)})
+		return next(req)
+	})
+	err := call(t.Context(), c)
+	return sent, err
+}
+
+// TestEveryMethodRetriesTransientFailures answers the first request of
+// every typed method with a transient failure and the next ones with a
+// recorded success. GET, PUT and DELETE calls succeed on their second
+// attempt after a 503 or a lost connection; POST calls only when the
+// connection was refused, as nothing reached the server. A retry sends the
+// same request again, credential and body included, and then the call goes
+// on exactly as a call that never failed.
+func TestEveryMethodRetriesTransientFailures(t *testing.T) {
+	failures := []struct {
+		name     string
+		first    httpmock.Responder
+		postSafe bool // a POST may be sent again after it
+	}{
+		{"503", jsonReply(503, `{"success":false,"error":"Service Unavailable"}`), false},
+		{"connection refused", httpmock.NewErrorResponder(dialRefused), true},
+		{"connection reset", httpmock.NewErrorResponder(connReset), false},
+	}
+	for _, m := range typedMethods {
+		answers, ok := okAnswers[m.name]
+		require.True(t, ok, "%s has no okAnswers entry", m.name)
+		for _, f := range failures {
+			t.Run(m.name+"/"+f.name, func(t *testing.T) {
+				clean, err := recordCalls(t, m.call, nil, answers)
+				require.NoError(t, err, "the recorded answers must satisfy the call")
+				require.NotEmpty(t, clean)
+				assert.Equal(t, m.method, clean[0].method)
+
+				sent, err := recordCalls(t, m.call, f.first, answers)
+				if m.method == http.MethodPost && !f.postSafe {
+					var ae *APIError
+					var re *RequestError
+					switch {
+					case errors.As(err, &ae):
+						assert.Equal(t, 1, ae.Attempts)
+						assert.Equal(t, 503, ae.StatusCode)
+					case errors.As(err, &re):
+						assert.Equal(t, 1, re.Attempts)
+						assert.ErrorIs(t, err, syscall.ECONNRESET)
+					default:
+						t.Fatalf("want an *APIError or a *RequestError, got %v", err)
+					}
+					assert.Equal(t, clean[:1], sent, "a POST the server may have seen is not sent again")
+					return
+				}
+				require.NoError(t, err)
+				require.NotEmpty(t, sent)
+				assert.Equal(t, clean[0], sent[0])
+				assert.Equal(t, clean, sent[1:], "the retry is the same request, and the call goes on as a clean one")
+			})
+		}
+	}
+}
+
+// TestEveryMethodGivesUpOnRefusedConnections refuses every connection: each
+// typed method makes 1+DefaultRetryMax attempts, and returns a *RequestError
+// that names its method and path, wraps the cause, and holds no secret.
+func TestEveryMethodGivesUpOnRefusedConnections(t *testing.T) {
+	for _, m := range typedMethods {
+		t.Run(m.name, func(t *testing.T) {
+			c, mt := setup(t)
+			mt.RegisterNoResponder(httpmock.NewErrorResponder(dialRefused))
+			err := m.call(t.Context(), c)
+			var re *RequestError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, 1+DefaultRetryMax, re.Attempts)
+			assert.Equal(t, 1+DefaultRetryMax, mt.GetTotalCallCount())
+			ep := firstEndpoint(t, m.name)
+			assert.Equal(t, ep.method, re.Method)
+			assert.True(t, strings.HasPrefix(re.Path, apiBase(ep)+strings.Split(ep.route, "{")[0]), re.Path)
+			assert.ErrorIs(t, err, syscall.ECONNREFUSED)
+			for _, s := range append(testSecrets, otpSecret) {
+				assert.NotContains(t, err.Error(), s)
+				assert.NotContains(t, fmt.Sprintf("%+v", err), s)
+			}
+		})
+	}
+}
+
 // TestEveryTypedMethodHonoursContext checks that no typed method sends a
 // request once its context is done.
 func TestEveryTypedMethodHonoursContext(t *testing.T) {
@@ -334,16 +497,20 @@ func TestEveryMethodMapsErrors(t *testing.T) {
 				assert.Equal(t, tc.status, ae.StatusCode)
 				assert.Equal(t, tc.msg, ae.Message)
 				assert.Equal(t, ep.method, ae.Method)
-				base := "/v1"
-				if ep.auth == authBearer {
-					base = "/api"
-				}
-				assert.True(t, strings.HasPrefix(ae.Path, base+strings.Split(ep.route, "{")[0]), ae.Path)
+				assert.True(t, strings.HasPrefix(ae.Path, apiBase(ep)+strings.Split(ep.route, "{")[0]), ae.Path)
 				assert.Equal(t, tc.body, string(ae.Body))
 				assert.Equal(t, 1, ae.Attempts)
 			})
 		}
 	}
+}
+
+// apiBase is the base path of ep's API in the test clients.
+func apiBase(ep *endpoint) string {
+	if ep.auth == authBearer {
+		return "/api"
+	}
+	return "/v1"
 }
 
 // invalidCalls holds, for every typed method that takes arguments, calls

@@ -267,20 +267,6 @@ func TestOTPGenerate(t *testing.T) {
 	}
 }
 
-func TestOTPGenerateServerErrorThenSuccess(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    otpURL,
-		query:  url.Values{"secret": {otpSecret}},
-	}, reply(t, 500, "otp/error_500.json").Then(reply(t, 200, "otp/generate.json")))
-
-	got, err := c.OTP.Generate(t.Context(), otpSecret)
-	require.NoError(t, err)
-	assert.Equal(t, &OTP{Code: "353410", ExpiresIn: 23 * time.Second}, got)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
 // TestOTPGenerateNoSecretLeak drives the failures in which a secret could
 // escape: the secret is in the query the transport sends, and the servers
 // and transports below echo it.

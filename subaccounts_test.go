@@ -101,20 +101,6 @@ func TestUsageLimitsDecode(t *testing.T) {
 	}
 }
 
-func TestSubAccountsGetRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    subAccountsURL,
-		query:  withKey(url.Values{"email": {subEmail}}),
-	}, jsonReply(503, `{"success":false,"error":"Service Unavailable"}`).Then(reply(t, 200, "subaccounts/get.json")))
-
-	got, err := c.SubAccounts.Get(t.Context(), subEmail)
-	require.NoError(t, err)
-	assert.Equal(t, "u8jzPde0IgxLd6GncfBAepfJBd0K", got.UID)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
 func TestSubAccountsCreate(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{
@@ -231,16 +217,6 @@ func TestSubAccountsDelete(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "Sub-account deleted successfully", msg)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestSubAccountsDeleteRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{method: http.MethodDelete, url: subAccountsURL, query: withKey(url.Values{"email": {subEmail}})},
-		jsonReply(502, `{"success":false,"error":"Bad Gateway"}`).Then(reply(t, 200, "subaccounts/delete.json")))
-	msg, err := c.SubAccounts.Delete(t.Context(), subEmail)
-	require.NoError(t, err)
-	assert.Equal(t, "Sub-account deleted successfully", msg)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
 }
 
 func TestSubAccountsAddCredits(t *testing.T) {

@@ -2,10 +2,8 @@ package dmchamp
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
-	"syscall"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -116,21 +114,4 @@ func TestSummariesGenerateBareStringErrorMessage(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, "dmchamp: POST /v1/summaries: HTTP 401 Unauthorized: Invalid API key", err.Error())
 	assert.NotContains(t, err.Error(), testAPIKey)
-}
-
-func TestSummariesGenerateConnectionRefusedIsRetried(t *testing.T) {
-	// A POST that never reached the server is safe to send again.
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    summariesURL,
-		query:  withKey(nil),
-		body:   `{"phoneNumber":"+34612345678"}`,
-	}, httpmock.NewErrorResponder(&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}).
-		Then(reply(t, 200, "summaries/generate.json")))
-
-	got, err := c.Summaries.Generate(t.Context(), &GenerateSummaryRequest{PhoneNumber: "+34612345678"})
-	require.NoError(t, err)
-	assert.Equal(t, "Summary generation initiated successfully", got)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
 }

@@ -54,20 +54,6 @@ func TestTagsListWithUserID(t *testing.T) {
 	assert.Len(t, got, 5)
 }
 
-func TestTagsListServerErrorIsRetried(t *testing.T) {
-	c, mt := setup(t)
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    tgTagsURL,
-		query:  withKey(nil),
-	}, reply(t, 502, "tags/error_500.json").Then(reply(t, 200, "tags/list_empty.json")))
-
-	got, err := c.Tags.List(t.Context())
-	require.NoError(t, err)
-	assert.Equal(t, []Tag{}, got)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
 // ---- Assign ----
 
 func TestTagsAssignByPhone(t *testing.T) {

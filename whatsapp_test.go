@@ -2,15 +2,11 @@ package dmchamp
 
 import (
 	"context"
-	"errors"
-	"net"
 	"net/http"
 	"net/url"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -246,58 +242,6 @@ func TestWhatsAppWebSendAcceptsE164(t *testing.T) {
 			assert.Equal(t, 1, mt.GetTotalCallCount())
 		})
 	}
-}
-
-func TestWhatsAppWebSendRetriedWhenNeverConnected(t *testing.T) {
-	c, mt := setup(t)
-	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    waWebSendURL,
-		query:  withKey(nil),
-		body:   waWebBody(waPhone, waText), // checked on both attempts
-	}, httpmock.NewErrorResponder(dial).Then(reply(t, 200, "whatsapp/web_send.json")))
-
-	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
-	require.NoError(t, err)
-	assert.Equal(t, "aB3dE5fG7hJ9kL1mN2pQ", got.ContactID)
-	assert.Equal(t, 3, got.MessagesSent)
-	assert.Equal(t, 2, mt.GetTotalCallCount())
-}
-
-func TestWhatsAppWebSendDialErrorsExhausted(t *testing.T) {
-	c, mt := setup(t)
-	dial := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
-	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
-		httpmock.NewErrorResponder(dial))
-
-	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
-	assert.Nil(t, got)
-	var reqErr *RequestError
-	require.ErrorAs(t, err, &reqErr)
-	assert.Equal(t, http.MethodPost, reqErr.Method)
-	assert.Equal(t, "/v1/whatsapp-web/send", reqErr.Path)
-	assert.Equal(t, 3, reqErr.Attempts)
-	assert.ErrorIs(t, err, syscall.ECONNREFUSED)
-	assert.NotContains(t, err.Error(), testAPIKey)
-	assert.Equal(t, 3, mt.GetTotalCallCount())
-}
-
-func TestWhatsAppWebSendNotRetriedAfterConnectionLost(t *testing.T) {
-	c, mt := setup(t)
-	reset := &net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}
-	expect(t, mt, want{method: http.MethodPost, url: waWebSendURL, query: withKey(nil), body: waWebBody(waPhone, waText)},
-		httpmock.NewErrorResponder(reset).Then(reply(t, 200, "whatsapp/web_send.json")))
-
-	got, err := c.WhatsAppWeb.Send(t.Context(), waPhone, waText)
-	assert.Nil(t, got)
-	var reqErr *RequestError
-	require.ErrorAs(t, err, &reqErr)
-	assert.Equal(t, 1, reqErr.Attempts)
-	assert.ErrorIs(t, err, syscall.ECONNRESET)
-	var apiErr *APIError
-	assert.False(t, errors.As(err, &apiErr))
-	assert.Equal(t, 1, mt.GetTotalCallCount(), "the message may have been sent: no second attempt")
 }
 
 func TestWhatsAppErrorBodies(t *testing.T) {
