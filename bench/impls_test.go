@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"testing"
 
@@ -213,4 +214,19 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// rotate is the impl that each group of sub-benchmarks starts with. go test
+// runs each sub-benchmark -count times in a row, so a fair comparison runs
+// the benchmarks once per value 0..3 (see BENCHMARKS.md): every impl then
+// takes every position in the run order equally often.
+var rotate = flag.Int("rotate", 0, "index of the impl each benchmark runs first")
+
+// rotated returns the indexes 0..n-1 starting at -rotate.
+func rotated(n int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = (*rotate + i) % n
+	}
+	return order
 }

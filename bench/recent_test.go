@@ -41,7 +41,9 @@ func BenchmarkRecent2000Messages(b *testing.B) {
 func benchRecent(b *testing.B, a answer, want digest, messages bool) {
 	srv := serveAlways(b, recentRoute, a)
 	ctx := context.Background()
-	for _, impl := range recentImpls(b, srv, messages) {
+	impls := recentImpls(b, srv, messages)
+	for _, i := range rotated(len(impls)) {
+		impl := impls[i]
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			checkRecent(b, ctx, impl, want)
 			b.SetBytes(int64(len(a.body)))
@@ -74,7 +76,9 @@ func benchRecent(b *testing.B, a answer, want digest, messages bool) {
 func BenchmarkRecent100Parallel(b *testing.B) {
 	body, want := recentPayload(b, 100, 0)
 	ctx := context.Background()
-	for i, name := range []string{"sdk", "baseline", "oapi-codegen", "ogen"} {
+	names := []string{"sdk", "baseline", "oapi-codegen", "ogen"}
+	for _, i := range rotated(len(names)) {
+		name := names[i]
 		b.Run("impl="+name, func(b *testing.B) {
 			// A new server and client for each b.N, so that conns counts
 			// the connections of this run only.
