@@ -39,7 +39,9 @@ func BenchmarkFailureMix(b *testing.B) {
 	}
 	ctx := context.Background()
 	for _, mix := range mixes {
-		for _, name := range []string{"sdk", "baseline"} {
+		names := []string{"sdk", "baseline"}
+		for _, i := range rotated(len(names)) {
+			name := names[i]
 			b.Run("mix="+mix.name+"/impl="+name, func(b *testing.B) {
 				var n atomic.Uint64
 				srv := newBenchServer(b, recentRoute, func() answer {
