@@ -298,6 +298,13 @@ func TestEveryMethodRetriesTransientFailures(t *testing.T) {
 		{"connection refused", httpmock.NewErrorResponder(dialRefused), true},
 		{"connection reset", httpmock.NewErrorResponder(connReset), false},
 	}
+	methods := map[string]bool{}
+	for _, m := range typedMethods {
+		methods[m.name] = true
+	}
+	for name := range okAnswers {
+		assert.True(t, methods[name], "okAnswers has %s, which is not in typedMethods", name)
+	}
 	for _, m := range typedMethods {
 		answers, ok := okAnswers[m.name]
 		require.True(t, ok, "%s has no okAnswers entry", m.name)

@@ -40,7 +40,7 @@ func BenchmarkFailureMix(b *testing.B) {
 	ctx := context.Background()
 	for _, mix := range mixes {
 		names := []string{"sdk", "baseline"}
-		for _, i := range rotated(len(names)) {
+		for _, i := range rotated(b, len(names)) {
 			name := names[i]
 			b.Run("mix="+mix.name+"/impl="+name, func(b *testing.B) {
 				var n atomic.Uint64

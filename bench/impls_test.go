@@ -222,8 +222,12 @@ func deref[T any](p *T) T {
 // takes every position in the run order equally often.
 var rotate = flag.Int("rotate", 0, "index of the impl each benchmark runs first")
 
-// rotated returns the indexes 0..n-1 starting at -rotate.
-func rotated(n int) []int {
+// rotated returns the indexes 0..n-1 starting at -rotate, and fails b on a
+// negative -rotate.
+func rotated(b *testing.B, n int) []int {
+	if *rotate < 0 {
+		b.Fatalf("-rotate is %d, want 0 or more", *rotate)
+	}
 	order := make([]int, n)
 	for i := range order {
 		order[i] = (*rotate + i) % n

@@ -42,7 +42,7 @@ func benchRecent(b *testing.B, a answer, want digest, messages bool) {
 	srv := serveAlways(b, recentRoute, a)
 	ctx := context.Background()
 	impls := recentImpls(b, srv, messages)
-	for _, i := range rotated(len(impls)) {
+	for _, i := range rotated(b, len(impls)) {
 		impl := impls[i]
 		b.Run("impl="+impl.name, func(b *testing.B) {
 			checkRecent(b, ctx, impl, want)
@@ -77,7 +77,7 @@ func BenchmarkRecent100Parallel(b *testing.B) {
 	body, want := recentPayload(b, 100, 0)
 	ctx := context.Background()
 	names := []string{"sdk", "baseline", "oapi-codegen", "ogen"}
-	for _, i := range rotated(len(names)) {
+	for _, i := range rotated(b, len(names)) {
 		name := names[i]
 		b.Run("impl="+name, func(b *testing.B) {
 			// A new server and client for each b.N, so that conns counts

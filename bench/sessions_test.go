@@ -68,7 +68,7 @@ func BenchmarkSessionsCreate(b *testing.B) {
 		}
 		b.ReportMetric(float64(srv.conns.Load()-conns), "conns")
 	}}}
-	for _, i := range rotated(len(runs)) {
+	for _, i := range rotated(b, len(runs)) {
 		b.Run("impl="+runs[i].name, runs[i].run)
 	}
 }
