@@ -72,7 +72,7 @@ func (s *AgencyService) UsageExport(ctx context.Context, opts *UsageExportOption
 			yield(nil, invalid("To", "is before From"))
 			return
 		}
-		q, err := values(&o)
+		q, err := encodeQuery(&o)
 		if err != nil {
 			yield(nil, err)
 			return

@@ -58,17 +58,17 @@ func (e errTooLarge) Error() string {
 // its first maxWholeBody bytes, the rest being left in a.rest, bounded by
 // the limit. When json is set, a body that does not start like JSON fails
 // at its first byte (errNotJSON), without waiting for the rest.
-func (cl *call) read(resp *http.Response, json, whole bool) (*answer, error) {
+func (cl *call) read(resp *http.Response, json, whole bool) (answer, error) {
 	limit := cl.c.maxResponseSize
 	n := resp.ContentLength
 	if n > limit {
-		return &answer{}, errTooLarge(limit)
+		return answer{}, errTooLarge(limit)
 	}
 	upTo := int64(maxWholeBody)
 	if whole {
 		upTo = limit
 	}
-	a := &answer{buf: bodyBuffers.Get().(*[]byte)}
+	a := answer{buf: bodyBuffers.Get().(*[]byte)}
 	b := (*a.buf)[:0]
 	if n >= 0 && n <= upTo && int64(cap(b)) < n {
 		b = make([]byte, 0, n)

@@ -28,7 +28,7 @@ import (
 type request struct {
 	segments []string   // path parameters, escaped, in the route's order
 	path     string     // Client.Do: the escaped path; else built from the route
-	query    url.Values // never credentials: they are added beneath the middleware
+	query    string     // encoded; never credentials: they are added beneath the middleware
 	secret   url.Values // credentials of this call (an OTP secret)
 	body     any        // sent as JSON when not nil
 }
@@ -40,8 +40,8 @@ type call struct {
 	ep    *endpoint
 	cfg   callConfig
 	red   *redactor // the client's secrets and the call's
-	path  string    // escaped URL path, base path included, for errors and logs
 	base  string    // the base URL's escaped path, e.g. "/v1"
+	path  string    // the escaped URL path below base, e.g. "/contacts"
 	start time.Time
 
 	secret      string   // the call's own credentials, query-encoded
@@ -102,7 +102,7 @@ func (c *Client) newCall(ctx context.Context, ep *endpoint, r *request, opts []C
 	if path == "" {
 		path = ep.path(r.segments...)
 	}
-	cl.path, cl.base = o.path+path, o.path
+	cl.base, cl.path = o.path, path
 	if len(r.secret) > 0 {
 		cl.secret = r.secret.Encode()
 		var values []string
@@ -116,9 +116,11 @@ func (c *Client) newCall(ctx context.Context, ep *endpoint, r *request, opts []C
 		return nil, nil, cl.requestError(err)
 	}
 
-	rawURL := o.prefix + path
-	if len(r.query) > 0 {
-		rawURL += "?" + r.query.Encode()
+	var rawURL string
+	if r.query != "" {
+		rawURL = o.prefix + path + "?" + r.query
+	} else {
+		rawURL = o.prefix + path
 	}
 	var body any
 	if r.body != nil {
@@ -277,7 +279,7 @@ func decodeInto[T any](cl *call, resp *http.Response, out *T) error {
 			err = errNotAnswer
 		}
 	}
-	return cl.answerError(a, failed, err)
+	return cl.answerError(&a, failed, err)
 }
 
 // answerError returns the error of a 2xx answer: the failure it reports,
@@ -302,6 +304,10 @@ func readFailed(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne)
 }
+
+// fullPath returns the call's escaped URL path, base path included: what
+// errors report.
+func (cl *call) fullPath() string { return cl.base + cl.path }
 
 // route returns the call's path template, base path included, or "" for a
 // Client.Do call that names none.

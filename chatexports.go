@@ -90,7 +90,7 @@ func (s *ChatExportsService) RecentText(ctx context.Context, opts *ChatExportOpt
 	if err != nil {
 		return nil, err
 	}
-	r.query.Set("format", "txt")
+	r.query = joinQuery(r.query, "format=txt")
 	d, err := streamCall(ctx, s.client, epChatExportsRecentText, r, callOpts)
 	if err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (s *ChatExportsService) request(opts *ChatExportOptions) (*request, error) 
 	case opts.Filter != "" && !opts.Filter.valid():
 		return nil, invalid("Filter", "%q is not all, media, tool_use or text", opts.Filter)
 	}
-	q, err := values(opts)
+	q, err := encodeQuery(opts)
 	if err != nil {
 		return nil, err
 	}

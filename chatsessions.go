@@ -104,7 +104,7 @@ func (s *ChatSessionsService) Recent(ctx context.Context, opts *RecentChatSessio
 	if err := checkListOptions(opts.Status, opts.Limit); err != nil {
 		return nil, err
 	}
-	q, err := values(opts)
+	q, err := recentQueries.encode(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +128,19 @@ func (s *ChatSessionsService) ForContact(ctx context.Context, contactID string, 
 			return nil, err
 		}
 	}
-	q, err := values(opts)
+	q, err := contactSessionsQueries.encode(opts)
 	if err != nil {
 		return nil, err
 	}
 	return callJSON[ContactChatSessions](ctx, s.client, epChatSessionsForContact, &request{segments: []string{id}, query: q}, callOpts)
 }
+
+// The queries of the options of Recent and ForContact (hours, status,
+// limit, includeMessages: no personal data), encoded once each.
+var (
+	recentQueries          queryCache[RecentChatSessionsOptions]
+	contactSessionsQueries queryCache[ContactChatSessionsOptions]
+)
 
 func checkListOptions(status ChatSessionStatus, limit int) error {
 	if status != "" && !status.valid() {

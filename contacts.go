@@ -129,7 +129,7 @@ func (s *ContactsService) Get(ctx context.Context, opts *GetContactOptions, call
 	if err := phoneOrEmail(opts.PhoneNumber, opts.Email); err != nil {
 		return nil, err
 	}
-	q, err := values(opts)
+	q, err := encodeQuery(opts)
 	if err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 	defer a.release()
 	if err != nil {
 		cl.discard(resp.Body, err)
-		return cl.answerError(a, nil, err)
+		return cl.answerError(&a, nil, err)
 	}
 	_ = resp.Body.Close()
 	var failed *errorBody
@@ -77,7 +77,7 @@ func (c *Client) Do(ctx context.Context, req *Request, out any, opts ...CallOpti
 			err = unmarshal(a.b, out)
 		}
 	}
-	return cl.answerError(a, failed, err)
+	return cl.answerError(&a, failed, err)
 }
 
 // doRequest checks a Request and describes it as the typed methods'
@@ -115,7 +115,7 @@ func (c *Client) doRequest(req *Request) (*endpoint, *request, error) {
 	case req.Public:
 		ep.auth = authNone
 	}
-	return ep, &request{path: req.Path, query: req.Query, body: req.Body}, nil
+	return ep, &request{path: req.Path, query: req.Query.Encode(), body: req.Body}, nil
 }
 
 // isTokenChar reports whether r may appear in an HTTP method (RFC 9110's

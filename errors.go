@@ -354,7 +354,7 @@ func (cl *call) apiError(body []byte, eb *errorBody) *APIError {
 	e := &APIError{
 		StatusCode:        cl.status,
 		Method:            cl.ep.method,
-		Path:              red.String(cl.path),
+		Path:              red.String(cl.fullPath()),
 		Attempts:          cl.attempts,
 		Body:              red.head(body, maxErrorBody),
 		notFoundByMessage: cl.ep.notFoundByMessage,
@@ -382,7 +382,7 @@ func (cl *call) invalidResponse(body []byte, err error) *APIError {
 func (cl *call) requestError(err error) *RequestError {
 	return &RequestError{
 		Method:   cl.ep.method,
-		Path:     cl.red.String(cl.path),
+		Path:     cl.red.String(cl.fullPath()),
 		Attempts: cl.attempts,
 		Err:      cl.red.error(err),
 		text:     cl.red.String(transportText(err)),

@@ -218,7 +218,7 @@ func (s *SessionsService) List(ctx context.Context, opts *ListSessionsOptions, c
 	case !o.StartDate.IsZero() && !o.EndDate.IsZero() && o.EndDate.Before(o.StartDate):
 		return nil, invalid("EndDate", "is before StartDate")
 	}
-	q, err := values(&o)
+	q, err := encodeQuery(&o)
 	if err != nil {
 		return nil, err
 	}
@@ -272,9 +272,9 @@ func (s *SessionsService) All(ctx context.Context, opts *ListSessionsOptions, ca
 	}
 }
 
-func sessionQuery(sessionID string) (url.Values, error) {
+func sessionQuery(sessionID string) (string, error) {
 	if err := required("sessionID", sessionID); err != nil {
-		return nil, err
+		return "", err
 	}
-	return url.Values{"sessionId": {sessionID}}, nil
+	return "sessionId=" + url.QueryEscape(sessionID), nil
 }

@@ -105,7 +105,7 @@ func (s *SubAccountsService) Get(ctx context.Context, email string, opts ...Call
 	if err := checkEmail("email", email); err != nil {
 		return nil, err
 	}
-	return callJSON[SubAccount](ctx, s.client, epSubAccountsGet, &request{query: url.Values{"email": {email}}}, opts)
+	return callJSON[SubAccount](ctx, s.client, epSubAccountsGet, &request{query: url.Values{"email": {email}}.Encode()}, opts)
 }
 
 // Create creates a sub-account; the answer carries its UID and a temporary
@@ -140,7 +140,7 @@ func (s *SubAccountsService) Delete(ctx context.Context, email string, opts ...C
 	if err := checkEmail("email", email); err != nil {
 		return "", err
 	}
-	return message(ctx, s.client, epSubAccountsDelete, &request{query: url.Values{"email": {email}}}, opts)
+	return message(ctx, s.client, epSubAccountsDelete, &request{query: url.Values{"email": {email}}.Encode()}, opts)
 }
 
 // AddCredits grants credits to a sub-account. This endpoint is not in the

@@ -49,7 +49,7 @@ func (s *TagsService) Assign(ctx context.Context, req *AssignTagRequest, opts ..
 	if err := phoneOrEmail(req.PhoneNumber, req.Email); err != nil {
 		return "", err
 	}
-	q, err := values(req)
+	q, err := encodeQuery(req)
 	if err != nil {
 		return "", err
 	}

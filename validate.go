@@ -80,6 +80,12 @@ func pathParam(name, v string) (string, error) {
 	return url.PathEscape(v), nil
 }
 
+// encodeQuery encodes an options struct into a query string; nil is none.
+func encodeQuery[T any](opts *T) (string, error) {
+	v, err := values(opts)
+	return v.Encode(), err
+}
+
 // values encodes an options struct into query parameters; nil is none.
 func values[T any](opts *T) (url.Values, error) {
 	if opts == nil {
