@@ -152,20 +152,6 @@ func TestChatExportsRecentAllOptions(t *testing.T) {
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
 
-func TestChatExportsRecentWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    ceURL,
-		query:  url.Values{"hours": {"168"}, "userId": {testUserID}},
-		header: noAuth,
-	}, reply(t, 200, "chatexports/recent_data_array.json"))
-
-	got, err := c.ChatExports.Recent(t.Context(), &ChatExportOptions{Hours: 168})
-	require.NoError(t, err)
-	assert.Equal(t, ceRecentExports, got)
-}
-
 func TestChatExportsRecentFilters(t *testing.T) {
 	cases := []struct {
 		filter ChatExportFilter

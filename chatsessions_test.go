@@ -89,19 +89,6 @@ func TestChatSessionsRecentAllOptions(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestChatSessionsRecentWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    testBaseURL + "/chat-sessions/recent",
-		query:  url.Values{"hours": {"1"}, "userId": {testUserID}},
-		header: noAuth,
-	}, reply(t, 200, "chatsessions/recent.json"))
-
-	_, err := c.ChatSessions.Recent(t.Context(), &RecentChatSessionsOptions{Hours: 1})
-	require.NoError(t, err)
-}
-
 func TestChatSessionsRecentLargeWithMessages(t *testing.T) {
 	c, mt := setup(t)
 	expect(t, mt, want{

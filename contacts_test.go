@@ -183,20 +183,6 @@ func TestContactsGet(t *testing.T) {
 	}
 }
 
-func TestContactsGetWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    ctContactsURL,
-		query:  url.Values{"phoneNumber": {ctPhone}, "userId": {testUserID}},
-		header: noAuth,
-	}, reply(t, 200, "contacts/get_id.json"))
-
-	got, err := c.Contacts.Get(t.Context(), &GetContactOptions{PhoneNumber: ctPhone})
-	require.NoError(t, err)
-	assert.Equal(t, ctContactID, got.ContactID)
-}
-
 // TestContactLookupDecoding decodes the answers of Contacts.Get as the
 // request path does (the flat shape: unmarshal of the whole body). A want
 // with a contact gets its Raw from the answer's "contact".

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"net/url"
 	"syscall"
 	"testing"
 
@@ -65,22 +64,6 @@ func TestMessagesErrorBodies(t *testing.T) {
 		{"Messages.IncomingCustomChannel", 200, `{"success":false,"error":"No campaign configured for custom channel"}`, 0,
 			"No campaign configured for custom channel", nil, "", ""},
 	})
-}
-
-func TestMessagesIncomingCustomChannelWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodPost,
-		url:    incomingCustomURL,
-		query:  url.Values{"userId": {testUserID}},
-		body:   `{"messageType":"text","customData":{"fromId":"sms:+14155550123"}}`,
-	}, reply(t, 200, "messages/incoming.json"))
-
-	got, err := c.Messages.IncomingCustomChannel(t.Context(), &CustomChannelMessage{
-		CustomData: CustomChannelData{FromID: "sms:+14155550123"},
-	})
-	require.NoError(t, err)
-	assert.Equal(t, "1732183562981405", got)
 }
 
 func TestMessagesIncomingCustomChannelInvalidResponse(t *testing.T) {

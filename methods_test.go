@@ -734,3 +734,63 @@ func TestInvalidCallsCoverEveryMethod(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryMethodSendsItsCredential calls every typed method with each
+// credential its endpoint accepts, against recorded answers, and checks every
+// request sent: the query credential exactly once and only it (apiKey or
+// userId), the bearer token only to the Session API, nothing to the public
+// OTP endpoint.
+func TestEveryMethodSendsItsCredential(t *testing.T) {
+	creds := []struct {
+		name  string
+		opt   Option
+		param string // the query parameter it travels in
+		value string
+	}{
+		{"apiKey", WithAPIKey(testAPIKey), "apiKey", testAPIKey},
+		{"userId", WithUserID(testUserID), "userId", testUserID},
+	}
+	for _, m := range typedMethods {
+		auth := firstEndpoint(t, m.name).auth
+		for _, cr := range creds {
+			t.Run(m.name+"/"+cr.name, func(t *testing.T) {
+				if auth == authKeyOnly && cr.param == "userId" {
+					t.Skip("refused before sending: TestAgencyOnlyCredentials")
+				}
+				c, mt := setupBare(t, cr.opt, WithSessionsToken(testToken))
+				next := okReply(t, okAnswers[m.name][0])
+				for _, a := range okAnswers[m.name][1:] {
+					next = next.Then(okReply(t, a))
+				}
+				var sent []*http.Request
+				mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
+					sent = append(sent, req)
+					return next(req)
+				})
+				require.NoError(t, m.call(t.Context(), c))
+				require.GreaterOrEqual(t, len(sent), len(okAnswers[m.name]))
+				for _, req := range sent {
+					q := req.URL.Query()
+					switch auth {
+					case authBearer:
+						assert.Equal(t, "Bearer "+testToken, req.Header.Get("Authorization"))
+						assert.Empty(t, q["apiKey"])
+						assert.Empty(t, q["userId"])
+					case authNone:
+						assert.Empty(t, req.Header.Values("Authorization"))
+						assert.Empty(t, q["apiKey"])
+						assert.Empty(t, q["userId"])
+					default:
+						assert.Empty(t, req.Header.Values("Authorization"))
+						assert.Equal(t, []string{cr.value}, q[cr.param])
+						for _, other := range []string{"apiKey", "userId"} {
+							if other != cr.param {
+								assert.Empty(t, q[other])
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}

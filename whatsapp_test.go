@@ -3,7 +3,6 @@ package dmchamp
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -83,20 +82,6 @@ func TestWhatsAppTemplatesList(t *testing.T) {
 		},
 	}, got)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
-}
-
-func TestWhatsAppTemplatesListWithUserID(t *testing.T) {
-	c, mt := setupBare(t, WithUserID(testUserID))
-	expect(t, mt, want{
-		method: http.MethodGet,
-		url:    waTemplatesURL,
-		query:  url.Values{"userId": {testUserID}},
-		header: noAuth,
-	}, reply(t, 200, "whatsapp/templates_list.json"))
-
-	got, err := c.WhatsAppTemplates.List(t.Context())
-	require.NoError(t, err)
-	assert.Len(t, got, 4)
 }
 
 func TestWhatsAppTemplatesSend(t *testing.T) {
