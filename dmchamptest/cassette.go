@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -283,28 +284,49 @@ type scrubber struct {
 }
 
 // newScrubber scrubs each non-empty secret in every form it may take: raw,
-// query- and path-escaped, JSON-escaped (with or without HTML escapes and
-// escaped slashes).
+// query- and path-escaped (hex digits in either case), JSON-escaped (with
+// or without HTML escapes and escaped slashes), and any two of these in a
+// row, as when an answer echoes a query string inside a JSON string.
 func newScrubber(secrets []string) *scrubber {
 	sc := &scrubber{secrets: secrets}
 	for _, s := range secrets {
 		if s == "" {
 			continue
 		}
-		escaped, _ := json.Marshal(s) // "\u0026" for "&", ...
-		var plain bytes.Buffer
-		enc := json.NewEncoder(&plain)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(s)
-		unquote := func(q string) string { return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(q), `"`), `"`) }
-		for _, f := range []string{s, url.QueryEscape(s), url.PathEscape(s), unquote(string(escaped)), unquote(plain.String())} {
-			sc.forms = append(sc.forms, f, strings.ReplaceAll(f, "/", `\/`))
+		for _, once := range escapes {
+			for _, twice := range escapes {
+				sc.forms = append(sc.forms, twice(once(s)))
+			}
 		}
 	}
 	// Longest first, so that no form leaves part of a longer one.
 	slices.SortFunc(sc.forms, func(a, b string) int { return len(b) - len(a) })
 	sc.forms = slices.Compact(sc.forms)
 	return sc
+}
+
+// escapes are the ways a secret may be escaped in a request or an answer.
+var escapes = []func(string) string{
+	func(s string) string { return s },
+	url.QueryEscape,
+	url.PathEscape,
+	func(s string) string { return lowerHex.ReplaceAllStringFunc(url.QueryEscape(s), strings.ToLower) },
+	func(s string) string { return lowerHex.ReplaceAllStringFunc(url.PathEscape(s), strings.ToLower) },
+	func(s string) string { return jsonString(s, true) },  // "\u0026" for "&", ...
+	func(s string) string { return jsonString(s, false) }, // only quotes, backslashes and controls
+	func(s string) string { return strings.ReplaceAll(s, "/", `\/`) },
+}
+
+var lowerHex = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// jsonString returns s as encoding/json writes it inside a string, without
+// the quotes.
+func jsonString(s string, escapeHTML bool) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	_ = enc.Encode(s)
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(b.String()), `"`), `"`)
 }
 
 // with returns a scrubber of sc's secrets and more.

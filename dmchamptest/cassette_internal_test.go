@@ -9,8 +9,9 @@ import (
 )
 
 // TestScrubberEveryForm: a secret is scrubbed raw, query- and
-// path-escaped, and JSON-escaped with or without HTML escapes and escaped
-// slashes; and the credential parameters and headers whatever their value.
+// path-escaped, JSON-escaped with or without HTML escapes and escaped
+// slashes, and escaped twice; and the credential parameters and headers
+// whatever their value.
 func TestScrubberEveryForm(t *testing.T) {
 	const secret = "k&y/Zq<9 +x"
 	sc := newScrubber([]string{secret, ""})
@@ -21,6 +22,13 @@ func TestScrubberEveryForm(t *testing.T) {
 		`k\u0026y/Zq\u003c9 +x`,  // encoding/json
 		`k\u0026y\/Zq\u003c9 +x`, // and escaped slashes
 		`k&y\/Zq<9 +x`,           // escaped slashes only
+		`k%26y%2fZq%3c9+%2bx`,    // query-escaped, lower-case hex
+		// Escaped twice: a query string echoed in a query string, JSON
+		// inside a JSON string, a query string inside JSON.
+		url.QueryEscape(url.QueryEscape(secret)), // k%2526y%252FZq%253C9%2B%252Bx
+		url.PathEscape(url.QueryEscape(secret)),  // k%2526y%252FZq%253C9+%252Bx
+		`k\\u0026y/Zq\\u003c9 +x`,                // encoding/json twice
+		`k\u0026y\\/Zq\u003c9 +x`,                // escaped slashes, then encoding/json
 	} {
 		got := sc.text(`{"echo":"` + form + `"}`)
 		assert.Equal(t, `{"echo":"REDACTED"}`, got, form)
