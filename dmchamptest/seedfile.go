@@ -40,18 +40,31 @@ type SeedContact struct {
 	ChatSessions []dmchamp.ChatSession `json:"chatSessions"`
 }
 
+// SeedError is the error of LoadSeed: what is wrong with the seed. Nothing
+// of a seed that fails is added.
+type SeedError struct {
+	Reason string // what is wrong, e.g. "contact 0 has no phoneNumber, externalId or email"
+	Err    error  // the JSON decoding error, when that is what went wrong
+}
+
+func (e *SeedError) Error() string { return "dmchamptest: seed: " + e.Reason }
+
+// Unwrap returns the decoding error, if any.
+func (e *SeedError) Unwrap() error { return e.Err }
+
 // LoadSeed adds the data of a Seed, given as JSON, to the server, as the
 // Add methods do. A member that the Seed, or the value it is in, does not
 // have is an error, at any depth, so that a misspelt key is not silently
-// ignored; so are a repeated key and anything after the JSON value.
+// ignored; so are a repeated key and anything after the JSON value. The
+// error is a *SeedError.
 func (s *Server) LoadSeed(data []byte) error {
 	var seed Seed
 	if err := jsonv2.Unmarshal(data, &seed, jsonv2.RejectUnknownMembers(true)); err != nil {
-		return fmt.Errorf("dmchamptest: seed: %w", err)
+		return &SeedError{Reason: err.Error(), Err: err}
 	}
 	for i, c := range seed.Contacts {
 		if c.Contact.PhoneNumber == "" && c.Contact.ExternalID == "" && c.Contact.Email == "" {
-			return fmt.Errorf("dmchamptest: seed: contact %d has no phoneNumber, externalId or email", i)
+			return &SeedError{Reason: fmt.Sprintf("contact %d has no phoneNumber, externalId or email", i)}
 		}
 	}
 	for _, name := range seed.Lists {

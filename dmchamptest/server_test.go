@@ -472,7 +472,9 @@ func TestLoadSeed(t *testing.T) {
 		`not json`: "invalid character",
 	} {
 		err := newServer(t).LoadSeed([]byte(body))
-		require.Error(t, err, body)
-		assert.Contains(t, err.Error(), want, body)
+		var se *dmchamptest.SeedError
+		require.ErrorAs(t, err, &se, body)
+		assert.Contains(t, se.Reason, want, body)
+		assert.Equal(t, "dmchamptest: seed: "+se.Reason, err.Error())
 	}
 }

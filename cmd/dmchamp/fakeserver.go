@@ -1,11 +1,11 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 
 	"github.com/dmchamp-go/dmchamp/dmchamptest"
@@ -48,7 +48,11 @@ func fakeServer(fs *flag.FlagSet) action {
 		defer srv.Close()
 		if seedData != nil {
 			if err := srv.LoadSeed(seedData); err != nil {
-				return usagef("--seed %s: %s", *seed, strings.TrimPrefix(err.Error(), "dmchamptest: seed: "))
+				var se *dmchamptest.SeedError
+				if errors.As(err, &se) {
+					return usagef("--seed %s: %s", *seed, se.Reason)
+				}
+				return err
 			}
 		}
 		fmt.Fprintf(x.stdout, "export %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\nexport %s=%s\n",
