@@ -276,5 +276,5 @@ func sessionQuery(sessionID string) (string, error) {
 	if err := required("sessionID", sessionID); err != nil {
 		return "", err
 	}
-	return "sessionId=" + url.QueryEscape(sessionID), nil
+	return url.Values{"sessionId": {sessionID}}.Encode(), nil
 }
